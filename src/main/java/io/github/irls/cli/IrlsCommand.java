@@ -1,0 +1,37 @@
+package io.github.irls.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The `irls-streams` command line: the only place in the code base that calls {@code System.exit}. */
+@Command(
+    name = "irls-streams",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Exact online logistic regression (Newton/IRLS) with standard errors on Kafka Streams.",
+    subcommands = {
+      // one line per subcommand; keep alphabetical
+      CommandLine.HelpCommand.class,
+    })
+public final class IrlsCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(System.out);
+    return 0;
+  }
+
+  /** Builds the configured command line (exit codes: 0 ok, 1 failure, 2 usage error). */
+  public static CommandLine commandLine() {
+    final CommandLine cmd = new CommandLine(new IrlsCommand());
+    cmd.setExitCodeExceptionMapper(t -> 1);
+    return cmd;
+  }
+
+  public static void main(final String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}
