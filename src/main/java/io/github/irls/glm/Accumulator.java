@@ -1,0 +1,204 @@
+package io.github.irls.glm;
+
+import io.github.irls.glm.linalg.PackedSymmetric;
+import java.util.Arrays;
+
+/**
+ * The per-step quantities of a set of observations at fixed coefficients {@code beta}: the
+ * information {@code X'WX} (packed upper triangle, intercept first), the score {@code X'(w (y - mu)
+ * dmu/deta / V)}, the weighted log-likelihood and deviance, the event count and the weight sum.
+ *
+ * <p>These quantities hold only at the {@code beta} they were computed at. {@link #add} allocates
+ * nothing: it is the hot loop of both the batch fitter and the streaming step. Not thread-safe; use
+ * one accumulator per thread and {@link #merge} them.
+ */
+public final class Accumulator {
+
+  /** |eta| beyond which R's logit clamps mu to within 2.2e-16 of 0 or 1 (and warns). */
+  static final double EXTREME_ETA = 30.0;
+
+  private final Family family;
+  private final int d;
+  private final double[] beta;
+  private final double[] information;
+  private final double[] score;
+  private final double[] perRow = new double[3];
+  private long count;
+  private double weightSum;
+  private double logLikelihood;
+  private double deviance;
+  private long extremeFitted;
+  private boolean nonFinite;
+
+  /**
+   * An empty accumulator at {@code beta} (length {@code d = p + 1}, intercept first; copied, so the
+   * caller may reuse its array).
+   */
+  public Accumulator(final Family family, final double[] beta) {
+    this.family = family;
+    this.d = beta.length;
+    this.beta = beta.clone();
+    this.information = new double[PackedSymmetric.size(d)];
+    this.score = new double[d];
+  }
+
+  /** Forgets everything added and moves to new coefficients, keeping the arrays. */
+  public Accumulator reset(final double[] newBeta) {
+    if (newBeta.length != d) {
+      throw new IllegalArgumentException("beta must have length " + d);
+    }
+    System.arraycopy(newBeta, 0, beta, 0, d);
+    Arrays.fill(information, 0.0);
+    Arrays.fill(score, 0.0);
+    count = 0;
+    weightSum = 0;
+    logLikelihood = 0;
+    deviance = 0;
+    extremeFitted = 0;
+    nonFinite = false;
+    return this;
+  }
+
+  /**
+   * Adds one observation: features {@code x} (length {@code p}, not modified), response {@code y},
+   * prior weight and offset.
+   */
+  public void add(final double[] x, final double y, final double weight, final double offset) {
+    add(x, 0, y, weight, offset);
+  }
+
+  /** Adds one observation whose features are {@code x[from .. from + p)}. */
+  public void add(
+      final double[] x, final int from, final double y, final double weight, final double offset) {
+    final int p = d - 1;
+    final double[] b = beta;
+    double eta = offset + b[0];
+    for (int j = 0; j < p; j++) {
+      eta += b[j + 1] * x[from + j];
+    }
+    count++;
+    weightSum += weight;
+    if (Math.abs(eta) > EXTREME_ETA) {
+      extremeFitted++;
+    }
+    if (weight == 0.0) {
+      return;
+    }
+    final double[] q = perRow;
+    family.evaluate(y, eta, q);
+    final double a = weight * q[0];
+    final double s = weight * q[1];
+    final double ll = weight * q[2];
+    logLikelihood += ll;
+    deviance += 2.0 * (weight * family.saturatedLogLikelihood(y) - ll);
+    if (!Double.isFinite(eta) || !Double.isFinite(a) || !Double.isFinite(s)) {
+      nonFinite = true;
+    }
+    // Row 0 (intercept): H[0][0] += a, H[0][k+1] += a x_k.
+    final double[] h = information;
+    h[0] += a;
+    for (int k = 0; k < p; k++) {
+      h[1 + k] += a * x[from + k];
+    }
+    score[0] += s;
+    // Rows 1..p: H[j+1][k+1] += a x_j x_k for k >= j, a contiguous axpy per row.
+    int base = d;
+    for (int j = 0; j < p; j++) {
+      final double xj = x[from + j];
+      final double axj = a * xj;
+      score[j + 1] += s * xj;
+      final int len = p - j;
+      final int off = from + j;
+      for (int k = 0; k < len; k++) {
+        h[base + k] += axj * x[off + k];
+      }
+      base += len;
+    }
+  }
+
+  /**
+   * Adds rows {@code [from, to)} of a design, reading them in blocks so that the columns stream
+   * through the cache once. {@code rowBuffer} (length at least p) is a caller-owned workspace.
+   */
+  public void addRows(final Design design, final int from, final int to, final int stride,
+      final double[] rowBuffer) {
+    final double[] y = design.y();
+    final double[] w = design.weight();
+    final double[] o = design.offset();
+    for (int i = from; i < to; i += stride) {
+      design.row(i, rowBuffer);
+      add(rowBuffer, 0, y[i], w[i], o[i]);
+    }
+  }
+
+  /** Adds everything in {@code other} (computed at the same beta) to this one. */
+  public void merge(final Accumulator other) {
+    if (other.d != d || !Arrays.equals(other.beta, beta)) {
+      throw new IllegalArgumentException("can only merge accumulators at the same beta");
+    }
+    for (int i = 0; i < information.length; i++) {
+      information[i] += other.information[i];
+    }
+    for (int i = 0; i < d; i++) {
+      score[i] += other.score[i];
+    }
+    count += other.count;
+    weightSum += other.weightSum;
+    logLikelihood += other.logLikelihood;
+    deviance += other.deviance;
+    extremeFitted += other.extremeFitted;
+    nonFinite |= other.nonFinite;
+  }
+
+  /** The number of coefficients {@code d = p + 1}. */
+  public int dimension() {
+    return d;
+  }
+
+  /** The coefficients these quantities are evaluated at (a copy). */
+  public double[] beta() {
+    return beta.clone();
+  }
+
+  /** The packed upper triangle of {@code X'WX} (a view; do not modify). */
+  public double[] packedInformation() {
+    return information;
+  }
+
+  /** The score {@code X'(w (y - mu))} for the logit link (a view; do not modify). */
+  public double[] score() {
+    return score;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  public double weightSum() {
+    return weightSum;
+  }
+
+  /** The weighted log-likelihood {@code sum w (y log mu + (1 - y) log(1 - mu))}. */
+  public double logLikelihood() {
+    return logLikelihood;
+  }
+
+  /** The residual deviance {@code sum w d(y, mu)}. */
+  public double deviance() {
+    return deviance;
+  }
+
+  /** Observations whose fitted probability is numerically 0 or 1 (|eta| > 30, as R warns). */
+  public long extremeFitted() {
+    return extremeFitted;
+  }
+
+  /** Whether any added observation produced a non-finite quantity. */
+  public boolean sawNonFinite() {
+    return nonFinite;
+  }
+
+  Family family() {
+    return family;
+  }
+}

@@ -1,0 +1,113 @@
+package io.github.irls.glm;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * How {@link IrlsFitter} runs. Immutable; build variations with the {@code with*} methods.
+ *
+ * @param family the GLM family (binomial with the logit link by default)
+ * @param maxIterations the most Newton steps (100, as R's {@code glm_tight} reference)
+ * @param epsilon when present, stop by glm's rule {@code |dev - dev_old| / (|dev| + 0.1) < epsilon};
+ *     when empty (the default) iterate to the exact optimum: the step is below 1e-10 standard errors
+ *     or the deviance changes by less than 1e-14 relative
+ * @param singleStep take exactly one Newton step from the start (the sequential Laplace recursion):
+ *     the returned precision is the one at the start
+ * @param start the starting coefficients (length {@code d}); empty means all zero
+ * @param threads how many threads may split the rows of one fit (1 = the calling thread only)
+ * @param nullDeviance whether to fit the intercept-only model for the null deviance
+ * @param warmStart whether a large fit may start from a fit on a systematic subsample
+ * @param coefNames names for the coefficients, intercept first; empty means {@code intercept, x1..xp}
+ */
+public record FitOptions(
+    Family family,
+    int maxIterations,
+    OptionalDouble epsilon,
+    boolean singleStep,
+    Optional<double[]> start,
+    int threads,
+    boolean nullDeviance,
+    boolean warmStart,
+    List<String> coefNames) {
+
+  /** R's default {@code glm.control(epsilon)}. */
+  public static final double GLM_DEFAULT_EPSILON = 1e-8;
+
+  public FitOptions {
+    if (family == null) {
+      throw new IllegalArgumentException("family is required");
+    }
+    if (maxIterations < 1) {
+      throw new IllegalArgumentException("maxIterations must be >= 1, got " + maxIterations);
+    }
+    if (epsilon.isPresent() && !(epsilon.getAsDouble() > 0)) {
+      throw new IllegalArgumentException("epsilon must be > 0, got " + epsilon.getAsDouble());
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    start = start.map(double[]::clone);
+    coefNames = List.copyOf(coefNames);
+  }
+
+  /** Binomial-logit, exact convergence, at most 100 iterations, one thread. */
+  public static FitOptions defaults() {
+    return new FitOptions(
+        Binomial.LOGIT, 100, OptionalDouble.empty(), false, Optional.empty(), 1, true, true, List.of());
+  }
+
+  public FitOptions withMaxIterations(final int value) {
+    return new FitOptions(family, value, epsilon, singleStep, start, threads, nullDeviance, warmStart, coefNames);
+  }
+
+  /** Stop by glm's deviance rule with this epsilon instead of at the exact optimum. */
+  public FitOptions withEpsilon(final double value) {
+    return new FitOptions(
+        family, maxIterations, OptionalDouble.of(value), singleStep, start, threads, nullDeviance, warmStart,
+        coefNames);
+  }
+
+  public FitOptions withSingleStep(final boolean value) {
+    return new FitOptions(family, maxIterations, epsilon, value, start, threads, nullDeviance, warmStart, coefNames);
+  }
+
+  public FitOptions withStart(final double[] value) {
+    return new FitOptions(
+        family, maxIterations, epsilon, singleStep, Optional.of(value), threads, nullDeviance, warmStart,
+        coefNames);
+  }
+
+  public FitOptions withThreads(final int value) {
+    return new FitOptions(family, maxIterations, epsilon, singleStep, start, value, nullDeviance, warmStart, coefNames);
+  }
+
+  public FitOptions withNullDeviance(final boolean value) {
+    return new FitOptions(family, maxIterations, epsilon, singleStep, start, threads, value, warmStart, coefNames);
+  }
+
+  public FitOptions withWarmStart(final boolean value) {
+    return new FitOptions(family, maxIterations, epsilon, singleStep, start, threads, nullDeviance, value, coefNames);
+  }
+
+  public FitOptions withCoefNames(final List<String> value) {
+    return new FitOptions(family, maxIterations, epsilon, singleStep, start, threads, nullDeviance, warmStart, value);
+  }
+
+  /** {@code intercept, x1, ..., xp} unless names were given. */
+  public List<String> coefNamesFor(final int d) {
+    if (!coefNames.isEmpty()) {
+      if (coefNames.size() != d) {
+        throw new IllegalArgumentException(
+            "expected " + d + " coefficient names, got " + coefNames.size());
+      }
+      return coefNames;
+    }
+    final String[] names = new String[d];
+    names[0] = "intercept";
+    for (int j = 1; j < d; j++) {
+      names[j] = "x" + j;
+    }
+    return List.of(names);
+  }
+}
