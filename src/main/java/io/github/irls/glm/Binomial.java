@@ -11,6 +11,11 @@ public final class Binomial implements Family {
   /** Binomial with the canonical logit link. */
   public static final Binomial LOGIT = new Binomial();
 
+  /** R's {@code THRESH} in {@code family.c}: beyond |eta| > 30 R clamps the logit's mean. */
+  static final double THRESHOLD = 30.0;
+
+  static final double DBL_EPSILON = Math.ulp(1.0);
+
   private Binomial() {}
 
   @Override
@@ -30,6 +35,10 @@ public final class Binomial implements Family {
 
   @Override
   public double workingWeight(final double eta) {
+    if (Math.abs(eta) > THRESHOLD) {
+      final double mu = clampedMean(eta);
+      return DBL_EPSILON * DBL_EPSILON / (mu * (1.0 - mu));
+    }
     // For the canonical link the working weight is V(mu) = mu (1 - mu) = e / (1 + e)^2, e = exp(-|eta|).
     final double e = Math.exp(-Math.abs(eta));
     final double opE = 1.0 + e;
@@ -38,11 +47,19 @@ public final class Binomial implements Family {
 
   @Override
   public double scoreFactor(final double y, final double eta) {
+    if (Math.abs(eta) > THRESHOLD) {
+      final double mu = clampedMean(eta);
+      return DBL_EPSILON * (y - mu) / (mu * (1.0 - mu));
+    }
     return y - LogitLink.INSTANCE.linkInverse(eta);
   }
 
   @Override
   public double logLikelihood(final double y, final double eta) {
+    if (Math.abs(eta) > THRESHOLD) {
+      final double mu = clampedMean(eta);
+      return (y == 0.0 ? 0.0 : y * Math.log(mu)) + (y == 1.0 ? 0.0 : (1.0 - y) * Math.log1p(-mu));
+    }
     // y log mu + (1 - y) log(1 - mu) with log mu = -softplus(-eta) and log(1 - mu) = -softplus(eta).
     if (y == 1.0) {
       return -LogitLink.softplus(-eta);
@@ -51,6 +68,16 @@ public final class Binomial implements Family {
       return -LogitLink.softplus(eta);
     }
     return -(y * LogitLink.softplus(-eta) + (1.0 - y) * LogitLink.softplus(eta));
+  }
+
+  /**
+   * The mean as R's C code {@code logit_linkinv} computes it beyond |eta| > 30, where it clamps
+   * {@code exp(eta)} to {@code [eps, 1/eps]} (and {@code logit_mu_eta} returns {@code eps}). Matching
+   * R there keeps fits of separated or extreme data comparable with R's, iterate for iterate.
+   */
+  static double clampedMean(final double eta) {
+    final double tmp = eta < -THRESHOLD ? DBL_EPSILON : (eta > THRESHOLD ? 1.0 / DBL_EPSILON : Math.exp(eta));
+    return tmp / (1.0 + tmp);
   }
 
   @Override
@@ -62,6 +89,12 @@ public final class Binomial implements Family {
   @Override
   public void evaluate(final double y, final double eta, final double[] out) {
     final double absEta = Math.abs(eta);
+    if (absEta > THRESHOLD) {
+      out[0] = workingWeight(eta);
+      out[1] = scoreFactor(y, eta);
+      out[2] = logLikelihood(y, eta);
+      return;
+    }
     final double e = Math.exp(-absEta);
     final double opE = 1.0 + e;
     final double mu = eta >= 0 ? 1.0 / opE : e / opE;
@@ -105,8 +138,9 @@ public final class Binomial implements Family {
     }
     final double logChoose =
         LogGamma.value(trials + 1) - LogGamma.value(successes + 1) - LogGamma.value(trials - successes + 1);
-    final double logMu = -LogitLink.softplus(-eta);
-    final double logOneMinusMu = -LogitLink.softplus(eta);
+    final boolean clamped = Math.abs(eta) > THRESHOLD;
+    final double logMu = clamped ? Math.log(clampedMean(eta)) : -LogitLink.softplus(-eta);
+    final double logOneMinusMu = clamped ? Math.log1p(-clampedMean(eta)) : -LogitLink.softplus(eta);
     return logChoose
         + (successes == 0 ? 0.0 : successes * logMu)
         + (trials - successes == 0 ? 0.0 : (trials - successes) * logOneMinusMu);
