@@ -1,0 +1,26 @@
+package io.github.irls.serde;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class EventFormatTest {
+
+  @Test
+  void shouldParseConfiguredNamesIgnoringCase() {
+    // Given / When / Then
+    assertThat(EventFormat.parse("avro")).isEqualTo(EventFormat.AVRO);
+    assertThat(EventFormat.parse(" JSON ")).isEqualTo(EventFormat.JSON);
+    assertThat(EventFormat.JSON.configName()).isEqualTo("json");
+  }
+
+  @Test
+  void shouldNameTheAcceptedValuesWhenTheFormatIsUnknown() {
+    // Given / When / Then
+    assertThatThrownBy(() -> EventFormat.parse("protobuf"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("protobuf")
+        .hasMessageContaining("[avro, json]");
+  }
+}
