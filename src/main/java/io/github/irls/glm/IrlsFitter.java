@@ -37,7 +37,7 @@ public final class IrlsFitter {
 
   static final String WARN_NOT_CONVERGED = "glm.fit: algorithm did not converge";
   static final String WARN_FITTED_0_1 = "glm.fit: fitted probabilities numerically 0 or 1 occurred";
-  static final String WARN_NON_INTEGER = "non-integer #successes in a binomial glm!";
+  static final String WARN_NON_INTEGER = "eval: non-integer #successes in a binomial glm!";
 
   private IrlsFitter() {}
 

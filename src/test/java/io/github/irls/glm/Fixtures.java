@@ -40,7 +40,23 @@ public final class Fixtures {
   }
 
   public static Rows rows(final String dataCase) {
-    final String csv = "/golden/data/" + dataCase + ".csv";
+    return rowsAt("/golden/data/" + dataCase + ".csv", null);
+  }
+
+  /** The rows of one model key of an extra (R-generated, possibly multi-key) case in golden/extra. */
+  public static Rows extraRows(final String dataCase, final String model) {
+    return rowsAt("/golden/extra/" + dataCase + ".csv", model);
+  }
+
+  public static JsonNode extraRef(final String name) {
+    try (InputStream in = Fixtures.class.getResourceAsStream("/golden/extra/" + name + ".json")) {
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Rows rowsAt(final String csv, final String model) {
     try (InputStream raw = open(csv)) {
       final BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8));
       final String[] header = r.readLine().split(",");
@@ -63,6 +79,9 @@ public final class Fixtures {
           continue;
         }
         final String[] f = line.split(",");
+        if (model != null && !f[0].equals(model)) {
+          continue;
+        }
         final double[] x = new double[xCols.size()];
         for (int j = 0; j < x.length; j++) {
           x[j] = Double.parseDouble(f[xCols.get(j)]);
