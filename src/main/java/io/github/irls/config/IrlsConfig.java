@@ -1,0 +1,517 @@
+package io.github.irls.config;
+
+import io.github.irls.serde.EventFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every option of the application, its default and its documentation, in one {@link ConfigDef}.
+ *
+ * <p>Any property not defined here (e.g. {@code ssl.*}, {@code sasl.*}, {@code security.protocol},
+ * {@code num.stream.threads}, {@code producer.*}) is passed unchanged to Kafka Streams by {@link
+ * #streamsProperties()} and to the admin client by {@link #adminProperties()}.
+ */
+public final class IrlsConfig extends AbstractConfig {
+
+  public static final String BOOTSTRAP_SERVERS_CONFIG = StreamsConfig.BOOTSTRAP_SERVERS_CONFIG;
+  public static final String BOOTSTRAP_SERVERS_DOC =
+      "Kafka brokers to connect to, as host:port[,host:port...].";
+
+  public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
+  public static final String APPLICATION_ID_DOC =
+      "Kafka Streams application id: the consumer group and the prefix of internal topics."
+          + " Instances with the same id share the work.";
+
+  public static final String INPUT_TOPIC_CONFIG = "input.topic";
+  public static final String INPUT_TOPIC_DOC =
+      "Topic of labelled events (key = model key, value = LabeledEvent).";
+
+  public static final String OUTPUT_TOPIC_CONFIG = "output.topic";
+  public static final String OUTPUT_TOPIC_DOC =
+      "Topic the coefficient updates are published to (key = model key, value = CoefficientUpdate).";
+
+  public static final String DLQ_TOPIC_CONFIG = "dlq.topic";
+  public static final String DLQ_TOPIC_DOC =
+      "Dead-letter topic: unusable events as received, with headers naming the reason and the source.";
+
+  public static final String MODEL_SPECS_TOPIC_CONFIG = "model.specs.topic";
+  public static final String MODEL_SPECS_TOPIC_DOC =
+      "Compacted topic of per-model settings (key = model key, value = ModelSpec; a tombstone resets the model).";
+
+  public static final String INPUT_FORMAT_CONFIG = "input.format";
+  public static final String INPUT_FORMAT_DOC =
+      "Encoding of the events topic values: avro (Avro binary of LabeledEvent) or json (one JSON object per record).";
+
+  public static final String WINDOW_EVENTS_CONFIG = "window.events";
+  public static final String WINDOW_EVENTS_DOC =
+      "A key's step window closes after this many events (default for models without a ModelSpec).";
+
+  public static final String WINDOW_MS_CONFIG = "window.ms";
+  public static final String WINDOW_MS_DOC =
+      "A key's step window closes when stream time passes its start plus this many milliseconds.";
+
+  public static final String IDLE_CLOSE_MS_CONFIG = "idle.close.ms";
+  public static final String IDLE_CLOSE_MS_DOC =
+      "A wall-clock punctuation closes an idle key's open window after this many milliseconds.";
+
+  public static final String GRACE_MS_CONFIG = "grace.ms";
+  public static final String GRACE_MS_DOC =
+      "Events older than the open window by more than this are counted as late (and still folded in).";
+
+  public static final String STEP_MODE_CONFIG = "step.mode";
+  public static final String STEP_MODE_DOC =
+      "renewable: iterate to convergence on each window; newton: exactly one Newton step per window"
+          + " (the sequential Laplace recursion).";
+
+  public static final String LAMBDA_CONFIG = "lambda";
+  public static final String LAMBDA_DOC =
+      "Prior precision of each non-intercept coefficient (ridge); the initial information matrix is"
+          + " diag(lambda.intercept, lambda, ..., lambda).";
+
+  public static final String LAMBDA_INTERCEPT_CONFIG = "lambda.intercept";
+  public static final String LAMBDA_INTERCEPT_DOC = "Prior precision of the intercept.";
+
+  public static final String GAMMA_CONFIG = "gamma";
+  public static final String GAMMA_DOC =
+      "Forgetting factor in (0, 1]: the previous information matrix is multiplied by gamma before"
+          + " each step; 1 keeps all history, less follows drift.";
+
+  public static final String MAX_ITERATIONS_CONFIG = "max.iterations";
+  public static final String MAX_ITERATIONS_DOC =
+      "Maximum Newton iterations of one renewable step.";
+
+  public static final String PUBLISH_COVARIANCE_CONFIG = "publish.covariance";
+  public static final String PUBLISH_COVARIANCE_DOC =
+      "Publish the full d x d covariance with every update (d = features + 1).";
+
+  public static final String PROCESSING_GUARANTEE_CONFIG = StreamsConfig.PROCESSING_GUARANTEE_CONFIG;
+  public static final String PROCESSING_GUARANTEE_DOC =
+      "exactly_once_v2 (no event counted twice or lost across failures) or at_least_once.";
+
+  public static final String COMMIT_INTERVAL_MS_CONFIG = StreamsConfig.COMMIT_INTERVAL_MS_CONFIG;
+  public static final String COMMIT_INTERVAL_MS_DOC =
+      "How often Kafka Streams commits (and, under exactly-once, makes output visible).";
+
+  public static final String NUM_STANDBY_REPLICAS_CONFIG = StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG;
+  public static final String NUM_STANDBY_REPLICAS_DOC =
+      "Warm copies of each state store kept on other instances for fast fail-over.";
+
+  public static final String STATE_DIR_CONFIG = StreamsConfig.STATE_DIR_CONFIG;
+  public static final String STATE_DIR_DOC = "Directory of the local state stores.";
+
+  public static final String HTTP_HOST_CONFIG = "http.host";
+  public static final String HTTP_HOST_DOC =
+      "Address the HTTP server binds (interactive queries, health); 0.0.0.0 for all interfaces.";
+
+  public static final String HTTP_PORT_CONFIG = "http.port";
+  public static final String HTTP_PORT_DOC = "Port of the HTTP server; 0 picks a free port.";
+
+  public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+  public static final String TOPIC_PARTITIONS_DOC =
+      "Partitions of the topics the application creates when they are missing (events,"
+          + " coefficients, dead letters and model specs alike, so that they are co-partitioned).";
+
+  public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
+  public static final String TOPIC_REPLICATION_FACTOR_DOC =
+      "Replication factor of the topics the application creates.";
+
+  /** Step modes accepted by {@value #STEP_MODE_CONFIG}. */
+  public static final List<String> STEP_MODES = List.of("renewable", "newton");
+
+  private static final String DEFAULT_STATE_DIR =
+      Paths.get(System.getProperty("java.io.tmpdir"), "irls-streams").toString();
+
+  private static final ConfigDef CONFIG_DEF =
+      new ConfigDef()
+          .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
+              new NonEmptyList(),
+              Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+          .define(APPLICATION_ID_CONFIG, Type.STRING, "irls-streams",
+              new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
+          .define(INPUT_TOPIC_CONFIG, Type.STRING, "irls.events",
+              new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
+          .define(OUTPUT_TOPIC_CONFIG, Type.STRING, "irls.coefficients",
+              new ConfigDef.NonEmptyString(), Importance.HIGH, OUTPUT_TOPIC_DOC)
+          .define(DLQ_TOPIC_CONFIG, Type.STRING, "irls.events.dlq",
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
+          .define(MODEL_SPECS_TOPIC_CONFIG, Type.STRING, "irls.model-specs",
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM, MODEL_SPECS_TOPIC_DOC)
+          .define(INPUT_FORMAT_CONFIG, Type.STRING, EventFormat.AVRO.configName(),
+              caseInsensitive(EventFormat.AVRO.configName(), EventFormat.JSON.configName()),
+              Importance.HIGH, INPUT_FORMAT_DOC)
+          .define(WINDOW_EVENTS_CONFIG, Type.LONG, 1000L, Range.atLeast(1),
+              Importance.HIGH, WINDOW_EVENTS_DOC)
+          .define(WINDOW_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1),
+              Importance.HIGH, WINDOW_MS_DOC)
+          .define(IDLE_CLOSE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1),
+              Importance.MEDIUM, IDLE_CLOSE_MS_DOC)
+          .define(GRACE_MS_CONFIG, Type.LONG, 0L, Range.atLeast(0),
+              Importance.MEDIUM, GRACE_MS_DOC)
+          .define(STEP_MODE_CONFIG, Type.STRING, "renewable",
+              caseInsensitive(STEP_MODES.toArray(new String[0])), Importance.HIGH, STEP_MODE_DOC)
+          .define(LAMBDA_CONFIG, Type.DOUBLE, 1e-6, finiteAtLeast(0.0),
+              Importance.MEDIUM, LAMBDA_DOC)
+          .define(LAMBDA_INTERCEPT_CONFIG, Type.DOUBLE, 1e-6, finiteAtLeast(0.0),
+              Importance.MEDIUM, LAMBDA_INTERCEPT_DOC)
+          .define(GAMMA_CONFIG, Type.DOUBLE, 1.0, new OpenClosedUnitInterval(),
+              Importance.MEDIUM, GAMMA_DOC)
+          .define(MAX_ITERATIONS_CONFIG, Type.INT, 100, Range.atLeast(1),
+              Importance.LOW, MAX_ITERATIONS_DOC)
+          .define(PUBLISH_COVARIANCE_CONFIG, Type.BOOLEAN, false,
+              Importance.LOW, PUBLISH_COVARIANCE_DOC)
+          .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+              ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
+              Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
+          .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1),
+              Importance.LOW, COMMIT_INTERVAL_MS_DOC)
+          .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.atLeast(0),
+              Importance.LOW, NUM_STANDBY_REPLICAS_DOC)
+          .define(STATE_DIR_CONFIG, Type.STRING, DEFAULT_STATE_DIR,
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM, STATE_DIR_DOC)
+          .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1",
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_HOST_DOC)
+          .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535),
+              Importance.MEDIUM, HTTP_PORT_DOC)
+          .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.atLeast(1),
+              Importance.LOW, TOPIC_PARTITIONS_DOC)
+          .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.atLeast(1),
+              Importance.LOW, TOPIC_REPLICATION_FACTOR_DOC);
+
+  /** Options that only this application reads; everything else may be meant for Kafka. */
+  private static final Set<String> APPLICATION_ONLY =
+      Set.of(INPUT_TOPIC_CONFIG, OUTPUT_TOPIC_CONFIG, DLQ_TOPIC_CONFIG, MODEL_SPECS_TOPIC_CONFIG,
+          INPUT_FORMAT_CONFIG, WINDOW_EVENTS_CONFIG, WINDOW_MS_CONFIG, IDLE_CLOSE_MS_CONFIG,
+          GRACE_MS_CONFIG, STEP_MODE_CONFIG, LAMBDA_CONFIG, LAMBDA_INTERCEPT_CONFIG, GAMMA_CONFIG,
+          MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
+          TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG);
+
+  /** Streams settings whose values this class owns (the rest of the originals pass through). */
+  private static final Set<String> STREAMS_OWNED =
+      Set.of(BOOTSTRAP_SERVERS_CONFIG, APPLICATION_ID_CONFIG, PROCESSING_GUARANTEE_CONFIG,
+          COMMIT_INTERVAL_MS_CONFIG, NUM_STANDBY_REPLICAS_CONFIG, STATE_DIR_CONFIG);
+
+  /** Options of Kafka Streams that no producer, consumer or admin client understands. */
+  private static final Set<String> STREAMS_ONLY = streamsOnlyNames();
+
+  private static Set<String> streamsOnlyNames() {
+    final Set<String> names = new HashSet<>(StreamsConfig.configDef().names());
+    names.removeAll(ProducerConfig.configNames());
+    names.removeAll(ConsumerConfig.configNames());
+    names.removeAll(AdminClientConfig.configNames());
+    return Set.copyOf(names);
+  }
+
+  /**
+   * Parses and validates {@code props}.
+   *
+   * @throws ConfigException naming the option, the value and what is accepted
+   */
+  public IrlsConfig(final Map<?, ?> props) {
+    super(CONFIG_DEF, props, false);
+  }
+
+  /** The definition of every option (for documentation and tooling). */
+  public static ConfigDef configDef() {
+    return new ConfigDef(CONFIG_DEF);
+  }
+
+  /**
+   * Loads a {@code .properties} file, then applies {@code overrides} on top (e.g. from the command
+   * line); both may carry any Kafka client property.
+   *
+   * @throws UncheckedIOException if the file cannot be read
+   * @throws ConfigException if the result is invalid
+   */
+  public static IrlsConfig load(final Path file, final Map<String, ?> overrides) {
+    final Properties fromFile = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      fromFile.load(in);
+    } catch (final IOException e) {
+      throw new UncheckedIOException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
+    }
+    final Map<String, Object> merged = new HashMap<>();
+    fromFile.stringPropertyNames().forEach(name -> merged.put(name, fromFile.getProperty(name).trim()));
+    merged.putAll(overrides);
+    return new IrlsConfig(merged);
+  }
+
+  /** The same configuration with {@code overrides} applied on top. */
+  public IrlsConfig with(final Map<String, ?> overrides) {
+    final Map<String, Object> merged = new HashMap<>(originals());
+    merged.putAll(overrides);
+    return new IrlsConfig(merged);
+  }
+
+  /**
+   * The Kafka Streams configuration: this class's Streams settings (bootstrap servers,
+   * application id, processing guarantee, commit interval, standby replicas, state directory), plus
+   * every original property this class does not define, unchanged (ssl., sasl., num.stream.threads,
+   * producer./consumer. prefixes, ...). The application's own options are left out.
+   */
+  public Properties streamsProperties() {
+    final Properties props = new Properties();
+    originals().forEach((name, value) -> {
+      if (!APPLICATION_ONLY.contains(name) && !STREAMS_OWNED.contains(name)) {
+        props.put(name, value);
+      }
+    });
+    props.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers()));
+    props.put(APPLICATION_ID_CONFIG, applicationId());
+    props.put(PROCESSING_GUARANTEE_CONFIG, processingGuarantee());
+    props.put(COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
+    props.put(NUM_STANDBY_REPLICAS_CONFIG, getInt(NUM_STANDBY_REPLICAS_CONFIG));
+    props.put(STATE_DIR_CONFIG, stateDir());
+    return props;
+  }
+
+  /**
+   * Connection settings for an admin client or a plain producer/consumer: the bootstrap servers
+   * and every original property this class does not define (security settings and the like).
+   */
+  public Map<String, Object> clientProperties() {
+    final Map<String, Object> props = new HashMap<>();
+    originals().forEach((name, value) -> {
+      if (!APPLICATION_ONLY.contains(name) && !STREAMS_OWNED.contains(name)
+          && !name.startsWith("producer.") && !name.startsWith("consumer.")
+          && !name.startsWith("admin.") && !name.startsWith("main.consumer.")
+          && !name.startsWith("restore.consumer.") && !name.startsWith("global.consumer.")
+          && !name.startsWith("topic.") && !isStreamsOnly(name)) {
+        props.put(name, value);
+      }
+    });
+    props.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers()));
+    return props;
+  }
+
+  /** Admin client settings: {@link #clientProperties()}. */
+  public Map<String, Object> adminProperties() {
+    return clientProperties();
+  }
+
+  private static boolean isStreamsOnly(final String name) {
+    return STREAMS_ONLY.contains(name);
+  }
+
+  public List<String> bootstrapServers() {
+    return getList(BOOTSTRAP_SERVERS_CONFIG);
+  }
+
+  public String applicationId() {
+    return getString(APPLICATION_ID_CONFIG);
+  }
+
+  public String inputTopic() {
+    return getString(INPUT_TOPIC_CONFIG);
+  }
+
+  public String outputTopic() {
+    return getString(OUTPUT_TOPIC_CONFIG);
+  }
+
+  public String dlqTopic() {
+    return getString(DLQ_TOPIC_CONFIG);
+  }
+
+  public String modelSpecsTopic() {
+    return getString(MODEL_SPECS_TOPIC_CONFIG);
+  }
+
+  public EventFormat inputFormat() {
+    return EventFormat.parse(getString(INPUT_FORMAT_CONFIG));
+  }
+
+  public long windowEvents() {
+    return getLong(WINDOW_EVENTS_CONFIG);
+  }
+
+  public long windowMs() {
+    return getLong(WINDOW_MS_CONFIG);
+  }
+
+  public long idleCloseMs() {
+    return getLong(IDLE_CLOSE_MS_CONFIG);
+  }
+
+  public long graceMs() {
+    return getLong(GRACE_MS_CONFIG);
+  }
+
+  /** {@code renewable} or {@code newton}, lower case. */
+  public String stepMode() {
+    return getString(STEP_MODE_CONFIG).trim().toLowerCase(Locale.ROOT);
+  }
+
+  public double lambda() {
+    return getDouble(LAMBDA_CONFIG);
+  }
+
+  public double lambdaIntercept() {
+    return getDouble(LAMBDA_INTERCEPT_CONFIG);
+  }
+
+  public double gamma() {
+    return getDouble(GAMMA_CONFIG);
+  }
+
+  public int maxIterations() {
+    return getInt(MAX_ITERATIONS_CONFIG);
+  }
+
+  public boolean publishCovariance() {
+    return getBoolean(PUBLISH_COVARIANCE_CONFIG);
+  }
+
+  public String processingGuarantee() {
+    return getString(PROCESSING_GUARANTEE_CONFIG);
+  }
+
+  public long commitIntervalMs() {
+    return getLong(COMMIT_INTERVAL_MS_CONFIG);
+  }
+
+  public int numStandbyReplicas() {
+    return getInt(NUM_STANDBY_REPLICAS_CONFIG);
+  }
+
+  public String stateDir() {
+    return getString(STATE_DIR_CONFIG);
+  }
+
+  public String httpHost() {
+    return getString(HTTP_HOST_CONFIG);
+  }
+
+  public int httpPort() {
+    return getInt(HTTP_PORT_CONFIG);
+  }
+
+  public int topicPartitions() {
+    return getInt(TOPIC_PARTITIONS_CONFIG);
+  }
+
+  public short topicReplicationFactor() {
+    return getShort(TOPIC_REPLICATION_FACTOR_CONFIG);
+  }
+
+  /**
+   * Every option as a Markdown table (name, default, valid values, description), in definition
+   * order, for the README.
+   */
+  public static String markdownTable() {
+    final StringBuilder md = new StringBuilder();
+    md.append("| option | default | valid values | description |\n");
+    md.append("|---|---|---|---|\n");
+    for (final ConfigDef.ConfigKey key : CONFIG_DEF.configKeys().values()) {
+      md.append("| `").append(key.name).append("` | ")
+          .append(key.hasDefault() ? code(defaultText(key)) : "(required)").append(" | ")
+          .append(key.validator == null ? "" : cell(key.validator.toString())).append(" | ")
+          .append(cell(key.documentation)).append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static String defaultText(final ConfigDef.ConfigKey key) {
+    if (key.name.equals(STATE_DIR_CONFIG)) {
+      return "${java.io.tmpdir}/irls-streams";
+    }
+    return ConfigDef.convertToString(key.defaultValue, key.type);
+  }
+
+  private static String code(final String text) {
+    return text == null || text.isEmpty() ? "\"\"" : "`" + text + "`";
+  }
+
+  private static String cell(final String text) {
+    return text.replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** Like Kafka's CaseInsensitiveValidString, but lists the values as documented, in order. */
+  private static ConfigDef.Validator caseInsensitive(final String... values) {
+    final List<String> accepted = List.of(values);
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(final String name, final Object value) {
+        final String text = ((String) value).trim();
+        if (accepted.stream().noneMatch(text::equalsIgnoreCase)) {
+          throw new ConfigException(name, value, "Value must be one of " + String.join(", ", accepted));
+        }
+      }
+
+      @Override
+      public String toString() {
+        return String.join(", ", accepted);
+      }
+    };
+  }
+
+  private static ConfigDef.Validator finiteAtLeast(final double min) {
+    return new ConfigDef.Validator() {
+      @Override
+      public void ensureValid(final String name, final Object value) {
+        final double v = (Double) value;
+        if (!Double.isFinite(v) || v < min) {
+          throw new ConfigException(name, value, "Value must be a finite number at least " + min);
+        }
+      }
+
+      @Override
+      public String toString() {
+        return "[" + min + ",...]";
+      }
+    };
+  }
+
+  /** Accepts a list with at least one non-blank entry. */
+  private static final class NonEmptyList implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(final String name, final Object value) {
+      final List<?> list = (List<?>) value;
+      if (list == null || list.isEmpty() || list.stream().anyMatch(v -> v.toString().isBlank())) {
+        throw new ConfigException(name, value, "At least one host:port is required");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "host:port[,host:port...]";
+    }
+  }
+
+  /** Accepts a double in (0, 1]. */
+  private static final class OpenClosedUnitInterval implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(final String name, final Object value) {
+      final double v = (Double) value;
+      if (!(v > 0.0 && v <= 1.0)) {
+        throw new ConfigException(name, value, "Value must be in (0, 1]");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "(0, 1]";
+    }
+  }
+}
