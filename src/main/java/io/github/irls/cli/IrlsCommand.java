@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Exact online logistic regression (Newton/IRLS) with standard errors on Kafka Streams.",
     subcommands = {
       // one line per subcommand; keep alphabetical
+      FitCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class IrlsCommand implements Callable<Integer> {
@@ -27,7 +28,8 @@ public final class IrlsCommand implements Callable<Integer> {
   /** Builds the configured command line (exit codes: 0 ok, 1 failure, 2 usage error). */
   public static CommandLine commandLine() {
     final CommandLine cmd = new CommandLine(new IrlsCommand());
-    cmd.setExitCodeExceptionMapper(t -> 1);
+    // picocli also consults this mapper for usage errors, so those must keep their exit code 2.
+    cmd.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1);
     return cmd;
   }
 
