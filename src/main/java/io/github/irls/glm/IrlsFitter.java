@@ -473,7 +473,7 @@ public final class IrlsFitter {
       this.family = family;
       this.d = d;
       this.parts = new Accumulator[threads];
-      this.rowBuffers = new double[threads][Math.max(1, d - 1)];
+      this.rowBuffers = new double[threads][4 * Math.max(1, d - 1)];
       for (int t = 0; t < threads; t++) {
         parts[t] = new Accumulator(family, new double[d]);
       }

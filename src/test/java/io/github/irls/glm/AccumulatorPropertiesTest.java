@@ -57,6 +57,45 @@ class AccumulatorPropertiesTest {
     assertThat(first.weightSum()).isCloseTo(all.weightSum(), within(1e-12 * (1 + all.weightSum())));
   }
 
+  @Property(tries = 200)
+  void shouldAccumulateDesignRowsInBlocksExactlyAsRowByRow(
+      @ForAll @IntRange(min = 0, max = 9) final int p,
+      @ForAll @IntRange(min = 0, max = 41) final int n,
+      @ForAll @IntRange(min = 1, max = 3) final int stride,
+      @ForAll final long seed) {
+    // Given a random design (some zero weights, offsets) and coefficients
+    final Random random = new Random(seed);
+    final Design.Builder builder = Design.builder(p);
+    final double[] x = new double[p];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < p; j++) {
+        x[j] = random.nextGaussian();
+      }
+      builder.add(x, random.nextInt(2), random.nextInt(4) == 0 ? 0 : random.nextDouble() * 3, random.nextGaussian());
+    }
+    final Design design = builder.build();
+    final double[] beta = new double[p + 1];
+    for (int j = 0; j <= p; j++) {
+      beta[j] = random.nextGaussian();
+    }
+
+    // When rows are added four at a time and one at a time
+    final Accumulator blocked = new Accumulator(Binomial.LOGIT, beta);
+    blocked.addRows(design, 0, n, stride, new double[4 * Math.max(1, p)]);
+    final Accumulator single = new Accumulator(Binomial.LOGIT, beta);
+    final double[] row = new double[p];
+    for (int i = 0; i < n; i += stride) {
+      design.row(i, row);
+      single.add(row, design.y()[i], design.weight()[i], design.offset()[i]);
+    }
+
+    // Then both hold the same quantities
+    assertThat(blocked.count()).isEqualTo(single.count());
+    assertClose(blocked.packedInformation(), single.packedInformation());
+    assertClose(blocked.score(), single.score());
+    assertThat(blocked.deviance()).isCloseTo(single.deviance(), within(1e-10 * (1 + single.deviance())));
+  }
+
   @Property(tries = 40)
   void shouldScaleACoefficientInverselyWhenItsFeatureIsScaled(
       @ForAll @IntRange(min = 0, max = 2) final int feature,
