@@ -1,0 +1,84 @@
+package io.github.irls.demo;
+
+import io.github.irls.config.IrlsConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The project's topics: events, coefficients, dead letters and the compacted model specs, all with
+ * {@code topic.partitions} partitions so that model specs are co-partitioned with events.
+ */
+public final class Topics {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private Topics() {}
+
+  /** The topics the application needs, as configured. */
+  public static List<NewTopic> required(final IrlsConfig config) {
+    final int partitions = config.topicPartitions();
+    final short replication = config.topicReplicationFactor();
+    final List<NewTopic> topics = new ArrayList<>();
+    topics.add(new NewTopic(config.inputTopic(), partitions, replication));
+    topics.add(new NewTopic(config.outputTopic(), partitions, replication));
+    topics.add(new NewTopic(config.dlqTopic(), partitions, replication));
+    topics.add(
+        new NewTopic(config.modelSpecsTopic(), partitions, replication)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    return topics;
+  }
+
+  /**
+   * Creates the topics the application needs that do not exist yet; existing topics are left as
+   * they are (their partition count and settings are not checked or changed).
+   *
+   * @return the names of the topics this call created, empty if all existed
+   * @throws IllegalStateException if the cluster refuses or does not answer in time
+   */
+  public static Set<String> ensure(final Admin admin, final IrlsConfig config) {
+    return ensure(admin, required(config));
+  }
+
+  /** Creates those of {@code topics} that do not exist yet; returns the names it created. */
+  public static Set<String> ensure(final Admin admin, final List<NewTopic> topics) {
+    final CreateTopicsResult result = admin.createTopics(topics);
+    final Set<String> created = new LinkedHashSet<>();
+    for (final NewTopic topic : topics) {
+      try {
+        result.values().get(topic.name()).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        created.add(topic.name());
+      } catch (final ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "Cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+      } catch (final TimeoutException e) {
+        throw new IllegalStateException(
+            "Timed out after " + TIMEOUT.toSeconds() + " s creating topic " + topic.name(), e);
+      } catch (final InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while creating topic " + topic.name(), e);
+      }
+    }
+    return created;
+  }
+
+  /** Opens an admin client with {@code config}'s connection settings and ensures the topics. */
+  public static Set<String> ensure(final IrlsConfig config) {
+    try (Admin admin = Admin.create(config.adminProperties())) {
+      return ensure(admin, config);
+    }
+  }
+}
