@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(final Settings settings) {
     final long started = System.nanoTime();
+    final int port = settings.port() == 0 ? freePort() : ensureFree(settings.port());
     final boolean temporary = settings.dataDir().isEmpty();
     final Path dataDir;
     try {
@@ -118,7 +120,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (final IOException e) {
       throw new UncheckedIOException("Cannot create the broker's data directory: " + e.getMessage(), e);
     }
-    final int port = settings.port() == 0 ? freePort() : settings.port();
     final int controllerPort = freePort();
     final Map<String, String> props = brokerProperties(port, controllerPort, dataDir);
     props.putAll(settings.brokerProperties());
@@ -239,6 +240,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return socket.getLocalPort();
     } catch (final IOException e) {
       throw new UncheckedIOException("Cannot find a free port: " + e.getMessage(), e);
+    }
+  }
+
+  /** Fails fast: a broker that cannot bind its port takes seconds to give up, logging stack traces. */
+  private static int ensureFree(final int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(HOST, port));
+      return port;
+    } catch (final IOException e) {
+      throw new IllegalStateException(
+          "Cannot start the embedded Kafka broker: " + HOST + ":" + port + " is in use (" + e.getMessage() + ")", e);
     }
   }
 

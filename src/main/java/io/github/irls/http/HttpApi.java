@@ -1,0 +1,319 @@
+package io.github.irls.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.github.irls.query.ModelQueries;
+import io.github.irls.query.ModelView;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.numbers.gamma.Erfc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The small HTTP server of a running application: {@code GET /health}, {@code GET /models} and
+ * {@code GET /models/{key}}, answering JSON from the state stores. One handler per route; every
+ * error (404, 405, 400, 500) is a JSON object {@code {"error": ..., "status": ...}}.
+ */
+public final class HttpApi implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final double Z_975 = 1.959963984540054;
+  private static final int DEFAULT_PAGE = 100;
+  private static final int MAX_PAGE = 10_000;
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private HttpApi(final HttpServer server, final ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
+  public static HttpApi start(final String host, final int port, final ModelQueries queries)
+      throws IOException {
+    final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    final AtomicInteger threads = new AtomicInteger();
+    final ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              final Thread t = new Thread(r, "irls-http-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/health", guarded(new HealthHandler(queries)));
+    server.createContext("/models", guarded(new ModelsHandler(queries)));
+    server.createContext("/", guarded(exchange -> {
+      throw new HttpError(404, "no route " + exchange.getRequestURI().getPath());
+    }));
+    server.start();
+    return new HttpApi(server, executor);
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://host:port}. */
+  public String address() {
+    return "http://" + server.getAddress().getHostString() + ":" + port();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** An expected failure with its HTTP status. */
+  static final class HttpError extends RuntimeException {
+    final int status;
+
+    HttpError(final int status, final String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  @FunctionalInterface
+  interface Route {
+    void handle(HttpExchange exchange) throws IOException;
+  }
+
+  /** Every route goes through here: GET only, errors as JSON, nothing escapes. */
+  private static HttpHandler guarded(final Route route) {
+    return exchange -> {
+      try {
+        if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+          exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+          throw new HttpError(405, "method " + exchange.getRequestMethod() + " not allowed");
+        }
+        route.handle(exchange);
+      } catch (HttpError e) {
+        sendError(exchange, e.status, e.getMessage());
+      } catch (RuntimeException | IOException e) {
+        LOG.warn("request {} failed", exchange.getRequestURI(), e);
+        sendError(exchange, 500, "internal error: " + e.getClass().getSimpleName());
+      } finally {
+        exchange.close();
+      }
+    };
+  }
+
+  private static void sendError(final HttpExchange exchange, final int status, final String message) {
+    try {
+      final Map<String, Object> body = new HashMap<>();
+      body.put("error", message);
+      body.put("status", status);
+      send(exchange, status, JSON.writeValueAsBytes(body));
+    } catch (IOException | RuntimeException ignored) {
+      // the client went away; nothing more to tell it
+    }
+  }
+
+  static void send(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    final boolean head = "HEAD".equals(exchange.getRequestMethod());
+    exchange.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  static Map<String, String> queryParameters(final HttpExchange exchange) {
+    final Map<String, String> params = new HashMap<>();
+    final String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (final String pair : raw.split("&")) {
+      final int eq = pair.indexOf('=');
+      final String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      final String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.put(name, value);
+    }
+    return params;
+  }
+
+  static int intParameter(final Map<String, String> params, final String name, final int fallback,
+      final int min, final int max) {
+    final String v = params.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      final int parsed = Integer.parseInt(v);
+      if (parsed < min || parsed > max) {
+        throw new HttpError(400, name + " must be between " + min + " and " + max + ", got " + v);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** {@code GET /health}: 200 when queries can be answered, 503 otherwise. */
+  private static final class HealthHandler implements Route {
+    private final ModelQueries queries;
+
+    HealthHandler(final ModelQueries queries) {
+      this.queries = queries;
+    }
+
+    @Override
+    public void handle(final HttpExchange exchange) throws IOException {
+      if (!"/health".equals(exchange.getRequestURI().getPath())) {
+        throw new HttpError(404, "no route " + exchange.getRequestURI().getPath());
+      }
+      final ModelQueries.Health health = queries.health();
+      final Map<String, Object> body = Map.of("state", health.state(), "ready", health.ready());
+      send(exchange, health.ready() ? 200 : 503, JSON.writeValueAsBytes(body));
+    }
+  }
+
+  /** {@code GET /models[?offset=&limit=]} and {@code GET /models/{key}}. */
+  private static final class ModelsHandler implements Route {
+    private final ModelQueries queries;
+
+    ModelsHandler(final ModelQueries queries) {
+      this.queries = queries;
+    }
+
+    @Override
+    public void handle(final HttpExchange exchange) throws IOException {
+      final String path = exchange.getRequestURI().getRawPath();
+      if ("/models".equals(path) || "/models/".equals(path)) {
+        list(exchange);
+        return;
+      }
+      final String rawKey = path.substring("/models/".length());
+      if (rawKey.isEmpty() || rawKey.contains("/")) {
+        throw new HttpError(404, "no route " + path);
+      }
+      // Keys may contain '/', sent URL-encoded as %2F.
+      final String key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
+      final Optional<ModelView> model = queries.model(key);
+      if (model.isEmpty()) {
+        throw new HttpError(404, "no model with key '" + key + "'");
+      }
+      send(exchange, 200, render(model.get()));
+    }
+
+    private void list(final HttpExchange exchange) throws IOException {
+      final Map<String, String> params = queryParameters(exchange);
+      final int offset = intParameter(params, "offset", 0, 0, Integer.MAX_VALUE);
+      final int limit = intParameter(params, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      final List<String> keys = queries.keys(offset, limit + 1);
+      final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+        g.writeStartObject();
+        g.writeNumberField("offset", offset);
+        g.writeNumberField("limit", limit);
+        g.writeArrayFieldStart("models");
+        for (final String key : keys.subList(0, Math.min(limit, keys.size()))) {
+          final Optional<ModelView> m = queries.model(key);
+          if (m.isPresent()) {
+            writeSummary(g, m.get());
+          }
+        }
+        g.writeEndArray();
+        if (keys.size() > limit) {
+          g.writeStringField("next", "/models?offset=" + (offset + limit) + "&limit=" + limit);
+        }
+        g.writeEndObject();
+      }
+      send(exchange, 200, bytes.toByteArray());
+    }
+  }
+
+  private static void writeSummary(final JsonGenerator g, final ModelView m) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("model", m.key());
+    g.writeNumberField("version", m.version());
+    g.writeNumberField("events_total", m.eventsTotal());
+    g.writeStringField("status", m.status());
+    g.writeStringField("href", "/models/" + m.key());
+    g.writeEndObject();
+  }
+
+  /** One model with z, p-values and 95% intervals derived from the published coefficients and SEs. */
+  static byte[] render(final ModelView m) {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+      final int d = m.coefficients().length;
+      g.writeStartObject();
+      g.writeStringField("model", m.key());
+      g.writeNumberField("version", m.version());
+      g.writeNumberField("events_total", m.eventsTotal());
+      g.writeNumberField("weight_total", m.weightTotal());
+      g.writeNumberField("open_window_events", m.openWindowEvents());
+      g.writeStringField("status", m.status());
+      g.writeStringField("status_reason", m.statusReason());
+      g.writeNumberField("updated_at_ms", m.updatedAtMs());
+      g.writeArrayFieldStart("coefficients");
+      for (int j = 0; j < d; j++) {
+        final double b = m.coefficients()[j];
+        final double se = m.stdErrors()[j];
+        final double z = b / se;
+        g.writeStartObject();
+        g.writeStringField("name", j < m.featureNames().size() ? m.featureNames().get(j) : "x" + j);
+        number(g, "estimate", b);
+        number(g, "std_error", se);
+        number(g, "z_value", z);
+        number(g, "p_value", Erfc.value(Math.abs(z) / Math.sqrt(2.0)));
+        number(g, "ci95_low", b - Z_975 * se);
+        number(g, "ci95_high", b + Z_975 * se);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (m.covariance().isPresent()) {
+        g.writeArrayFieldStart("covariance");
+        for (final double v : m.covariance().get()) {
+          number(g, null, v);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void number(final JsonGenerator g, final String name, final double v) throws IOException {
+    if (name != null) {
+      g.writeFieldName(name);
+    }
+    if (Double.isFinite(v)) {
+      g.writeNumber(v);
+    } else {
+      g.writeNull();
+    }
+  }
+}

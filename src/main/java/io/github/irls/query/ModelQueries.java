@@ -1,0 +1,20 @@
+package io.github.irls.query;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What the HTTP API asks of the running application: read-only views of the models. */
+public interface ModelQueries {
+
+  /** The model for {@code key}, if this application knows it. */
+  Optional<ModelView> model(String key);
+
+  /** Model keys in a stable order, {@code offset} and {@code limit} for paging. */
+  List<String> keys(int offset, int limit);
+
+  /** The Kafka Streams state, e.g. {@code RUNNING}, and whether queries can be answered. */
+  Health health();
+
+  /** The application's health as {@code GET /health} reports it. */
+  record Health(String state, boolean ready) {}
+}

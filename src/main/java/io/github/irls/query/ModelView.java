@@ -1,0 +1,41 @@
+package io.github.irls.query;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The current state of one model as the HTTP API shows it: the latest published coefficients with
+ * their standard errors, plus the open window's progress. Arrays are owned by the view; treat them
+ * as read-only.
+ *
+ * @param key the model key
+ * @param version the version of the latest update (0 before the first window closes)
+ * @param featureNames intercept first
+ * @param coefficients the latest coefficients
+ * @param stdErrors their standard errors
+ * @param covariance row-major {@code d x d}, when known
+ * @param eventsTotal events counted into published steps
+ * @param weightTotal their total weight
+ * @param openWindowEvents events waiting in the open window
+ * @param status the latest step's status
+ * @param statusReason why, when the status is not OK
+ * @param updatedAtMs wall-clock time of the latest step
+ */
+public record ModelView(
+    String key,
+    long version,
+    List<String> featureNames,
+    double[] coefficients,
+    double[] stdErrors,
+    Optional<double[]> covariance,
+    long eventsTotal,
+    double weightTotal,
+    long openWindowEvents,
+    String status,
+    String statusReason,
+    long updatedAtMs) {
+
+  public ModelView {
+    featureNames = List.copyOf(featureNames);
+  }
+}
