@@ -1,0 +1,48 @@
+package io.github.irls.streams;
+
+import io.github.irls.serde.EventDecodingException;
+
+/**
+ * Why an event went to the dead-letter topic. The names are stable: they are the value of the
+ * {@value IrlsTopology#HEADER_REASON} header and the keys of the {@value
+ * IrlsTopology#DEAD_LETTER_COUNTS_STORE} store.
+ */
+public enum DeadLetterReason {
+  /** The record has no key, so it belongs to no model. */
+  NULL_KEY,
+  /** The key is not valid UTF-8, so it cannot name a model unambiguously. */
+  INVALID_KEY,
+  /** The record has no value. */
+  MISSING_VALUE,
+  /** The value is not Avro binary of {@code LabeledEvent}. */
+  UNDECODABLE_AVRO,
+  /** The value is not a JSON event of the documented shape. */
+  UNDECODABLE_JSON,
+  /** A feature is NaN or infinite. */
+  NON_FINITE_FEATURE,
+  /** The label is NaN or infinite. */
+  NON_FINITE_LABEL,
+  /** The label is outside [0, 1]. */
+  LABEL_OUT_OF_RANGE,
+  /** The weight is negative, NaN or infinite. */
+  INVALID_WEIGHT,
+  /** The offset is NaN or infinite. */
+  NON_FINITE_OFFSET,
+  /** The event time is before the epoch (Kafka timestamps cannot be negative). */
+  INVALID_EVENT_TIME,
+  /** More features than the topology accepts (the d x d state would not fit). */
+  TOO_MANY_FEATURES,
+  /** The number of features differs from the one fixed by the key's first event. */
+  WRONG_FEATURE_COUNT;
+
+  /** The reason for a decoding failure; an unknown decoding reason maps to {@code fallback}. */
+  public static DeadLetterReason of(
+      final EventDecodingException.Reason reason, final DeadLetterReason fallback) {
+    for (final DeadLetterReason r : values()) {
+      if (r.name().equals(reason.name())) {
+        return r;
+      }
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,73 @@
+package io.github.irls.streams;
+
+import io.github.irls.streams.internals.WindowMeta;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Interactive queries of the topology's stores on this instance (the tasks it hosts). The
+ * application must be RUNNING; for keys hosted elsewhere use {@code queryMetadataForKey} with
+ * {@link IrlsTopology#MODELS_STORE} and a String key serializer.
+ */
+public final class IrlsStores {
+
+  private IrlsStores() {}
+
+  /** The models hosted here, by model key. */
+  public static ReadOnlyKeyValueStore<String, ModelState> models(final KafkaStreams streams) {
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(IrlsTopology.MODELS_STORE, QueryableStoreTypes.keyValueStore()));
+  }
+
+  /**
+   * The keys hosted here whose window holds events not yet folded into the model. Empty once every
+   * partial window has been closed (by count, by time, or by the idle punctuation).
+   */
+  public static List<OpenWindow> openWindows(final KafkaStreams streams) {
+    final ReadOnlyKeyValueStore<Bytes, byte[]> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(IrlsTopology.WINDOWS_STORE, QueryableStoreTypes.keyValueStore()));
+    final List<OpenWindow> open = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        final KeyValue<Bytes, byte[]> kv = it.next();
+        final OpenWindow window = decodeWindow(kv.key.get(), kv.value);
+        if (window != null && window.isOpen()) {
+          open.add(window);
+        }
+      }
+    }
+    return open;
+  }
+
+  /** Records dead-lettered by the tasks hosted here, by {@link DeadLetterReason} name. */
+  public static Map<String, Long> deadLetterCounts(final KafkaStreams streams) {
+    final ReadOnlyKeyValueStore<String, Long> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                IrlsTopology.DEAD_LETTER_COUNTS_STORE, QueryableStoreTypes.keyValueStore()));
+    final Map<String, Long> counts = new TreeMap<>();
+    try (KeyValueIterator<String, Long> it = store.all()) {
+      // each task counts on its own, so a reason appears once per task: sum them
+      while (it.hasNext()) {
+        final KeyValue<String, Long> kv = it.next();
+        counts.merge(kv.key, kv.value, Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  /** Decodes one record of {@link IrlsTopology#WINDOWS_STORE}; null when it is not a window record. */
+  public static OpenWindow decodeWindow(final byte[] key, final byte[] value) {
+    return WindowMeta.decode(key, value);
+  }
+}

@@ -1,0 +1,151 @@
+package io.github.irls.streams;
+
+import io.github.irls.avro.CoefficientUpdate;
+import io.github.irls.config.IrlsConfig;
+import io.github.irls.serde.AvroSerde;
+import io.github.irls.streams.internals.DeadLetterProcessor;
+import io.github.irls.streams.internals.FitProcessor;
+import io.github.irls.streams.internals.ModelStateSerde;
+import io.github.irls.streams.internals.NonNegativeTimestampExtractor;
+import io.github.irls.streams.internals.ValidateProcessor;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the online IRLS topology: events (raw bytes) → validation → fitting → coefficient updates,
+ * with every unusable record going to the dead-letter topic. A pure function of its settings.
+ *
+ * <pre>
+ * irls-events-source → irls-validate ─→ irls-fit ─→ irls-coefficients-sink
+ *                                    └→ irls-dead-letter ←┘ (wrong feature count)
+ *                                         └→ irls-dlq-sink
+ * </pre>
+ *
+ * <p>State, all persistent (RocksDB), changelogged and cached:
+ *
+ * <ul>
+ *   <li>{@value #MODELS_STORE}: model key (String) → {@link ModelState}; written once per closed
+ *       window. Queryable with {@code QueryableStoreTypes.keyValueStore()}.
+ *   <li>{@value #WINDOWS_STORE}: model key (UTF-8 bytes) → the open window's 61-byte record (start,
+ *       end, count, weight, late count, next sequence number, last activity, feature count);
+ *       written with every event. {@link IrlsStores#openWindows} decodes it.
+ *   <li>{@value #WINDOW_EVENTS_STORE}: (key length, key, sequence number) → the event's features,
+ *       label, weight and offset as doubles; prefix-scanned and deleted when the window closes.
+ *   <li>{@value #DEAD_LETTER_COUNTS_STORE}: {@link DeadLetterReason} name → records dead-lettered
+ *       for that reason (per task).
+ * </ul>
+ */
+public final class IrlsTopology {
+
+  public static final String EVENTS_SOURCE = "irls-events-source";
+  public static final String VALIDATE_PROCESSOR = "irls-validate";
+  public static final String FIT_PROCESSOR = "irls-fit";
+  public static final String DEAD_LETTER_PROCESSOR = "irls-dead-letter";
+  public static final String COEFFICIENTS_SINK = "irls-coefficients-sink";
+  public static final String DLQ_SINK = "irls-dlq-sink";
+
+  public static final String MODELS_STORE = "irls-models";
+  public static final String WINDOWS_STORE = "irls-windows";
+  public static final String WINDOW_EVENTS_STORE = "irls-window-events";
+  public static final String DEAD_LETTER_COUNTS_STORE = "irls-dead-letter-counts";
+
+  /** Dead-letter header: the {@link DeadLetterReason} name. */
+  public static final String HEADER_REASON = "irls.error.reason";
+  /** Dead-letter header: a human explanation. */
+  public static final String HEADER_MESSAGE = "irls.error.message";
+  /** Dead-letter header: the topic the record was read from. */
+  public static final String HEADER_SOURCE_TOPIC = "irls.source.topic";
+  /** Dead-letter header: its partition, in decimal. */
+  public static final String HEADER_SOURCE_PARTITION = "irls.source.partition";
+  /** Dead-letter header: its offset, in decimal. */
+  public static final String HEADER_SOURCE_OFFSET = "irls.source.offset";
+
+  private IrlsTopology() {}
+
+  /** The topology that {@code config} describes (see {@link TopologySettings#from}). */
+  public static Topology build(final IrlsConfig config) {
+    return build(TopologySettings.from(config));
+  }
+
+  /** The topology for {@code settings}; builds nothing else and starts nothing. */
+  public static Topology build(final TopologySettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    final StoreBuilder<KeyValueStore<String, ModelState>> models =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), new ModelStateSerde())
+            .withCachingEnabled();
+    final StoreBuilder<KeyValueStore<Bytes, byte[]>> windows =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingEnabled();
+    final StoreBuilder<KeyValueStore<Bytes, byte[]>> windowEvents =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(WINDOW_EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingEnabled();
+    final StoreBuilder<KeyValueStore<String, Long>> counts =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DEAD_LETTER_COUNTS_STORE), Serdes.String(), Serdes.Long())
+            .withCachingEnabled();
+
+    final ProcessorSupplier<byte[], byte[], byte[], Object> validate =
+        () -> new ValidateProcessor(
+            settings.inputFormat(), settings.maxFeatures(), FIT_PROCESSOR, DEAD_LETTER_PROCESSOR);
+    final ProcessorSupplier<byte[], io.github.irls.streams.internals.ValidEvent, Object, Object> fit =
+        new ProcessorSupplier<>() {
+          @Override
+          public FitProcessor get() {
+            return new FitProcessor(
+                settings, MODELS_STORE, WINDOWS_STORE, WINDOW_EVENTS_STORE, COEFFICIENTS_SINK,
+                DEAD_LETTER_PROCESSOR);
+          }
+
+          @Override
+          public Set<StoreBuilder<?>> stores() {
+            return new LinkedHashSet<>(List.of(windows, windowEvents, models));
+          }
+        };
+    final ProcessorSupplier<byte[], io.github.irls.streams.internals.Rejection, byte[], byte[]> deadLetter =
+        new ProcessorSupplier<>() {
+          @Override
+          public DeadLetterProcessor get() {
+            return new DeadLetterProcessor(
+                DEAD_LETTER_COUNTS_STORE, HEADER_REASON, HEADER_MESSAGE, HEADER_SOURCE_TOPIC,
+                HEADER_SOURCE_PARTITION, HEADER_SOURCE_OFFSET);
+          }
+
+          @Override
+          public Set<StoreBuilder<?>> stores() {
+            return Set.of(counts);
+          }
+        };
+
+    final Topology topology = new Topology();
+    // earliest: a new application id folds the whole retained history of the events topic
+    topology.addSource(
+        AutoOffsetReset.earliest(), EVENTS_SOURCE, new NonNegativeTimestampExtractor(), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(), settings.eventsTopic());
+    topology.addProcessor(VALIDATE_PROCESSOR, validate, EVENTS_SOURCE);
+    topology.addProcessor(FIT_PROCESSOR, fit, VALIDATE_PROCESSOR);
+    topology.addProcessor(DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, FIT_PROCESSOR);
+    topology.addSink(
+        COEFFICIENTS_SINK, settings.coefficientsTopic(), new StringSerializer(),
+        AvroSerde.of(CoefficientUpdate.class).serializer(), FIT_PROCESSOR);
+    topology.addSink(
+        DLQ_SINK, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+        DEAD_LETTER_PROCESSOR);
+    return topology;
+  }
+}

@@ -1,0 +1,78 @@
+package io.github.irls.streams.internals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Counts each rejected record under its reason and forwards it, with its original key, value,
+ * timestamp and headers, plus headers naming the error and the source record, to the dead-letter
+ * sink. The only writer of the dead-letter counts store.
+ */
+public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejection, byte[], byte[]> {
+
+  /** Messages longer than this are cut, so that one bad record cannot make a huge header. */
+  static final int MAX_MESSAGE_CHARS = 1000;
+
+  private final String countsStoreName;
+  private final String reasonHeader;
+  private final String messageHeader;
+  private final String topicHeader;
+  private final String partitionHeader;
+  private final String offsetHeader;
+  private KeyValueStore<String, Long> counts;
+
+  public DeadLetterProcessor(
+      final String countsStoreName,
+      final String reasonHeader,
+      final String messageHeader,
+      final String topicHeader,
+      final String partitionHeader,
+      final String offsetHeader) {
+    this.countsStoreName = countsStoreName;
+    this.reasonHeader = reasonHeader;
+    this.messageHeader = messageHeader;
+    this.topicHeader = topicHeader;
+    this.partitionHeader = partitionHeader;
+    this.offsetHeader = offsetHeader;
+  }
+
+  @Override
+  public void init(final ProcessorContext<byte[], byte[]> context) {
+    super.init(context);
+    counts = context.getStateStore(countsStoreName);
+  }
+
+  @Override
+  public void process(final Record<byte[], Rejection> record) {
+    final Rejection rejection = record.value();
+    final String reason = rejection.reason().name();
+    final Long seen = counts.get(reason);
+    counts.put(reason, seen == null ? 1L : seen + 1);
+
+    final Headers headers = new RecordHeaders(record.headers().toArray());
+    headers.remove(reasonHeader).remove(messageHeader).remove(topicHeader).remove(partitionHeader)
+        .remove(offsetHeader);
+    headers.add(reasonHeader, utf8(reason));
+    final String message = rejection.message() == null ? "" : rejection.message();
+    headers.add(messageHeader,
+        utf8(message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message));
+    final Optional<RecordMetadata> source = context().recordMetadata();
+    if (source.isPresent()) {
+      headers.add(topicHeader, utf8(source.get().topic()));
+      headers.add(partitionHeader, utf8(Integer.toString(source.get().partition())));
+      headers.add(offsetHeader, utf8(Long.toString(source.get().offset())));
+    }
+    context().forward(new Record<>(record.key(), rejection.rawValue(), record.timestamp(), headers));
+  }
+
+  private static byte[] utf8(final String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

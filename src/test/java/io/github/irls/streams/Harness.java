@@ -1,0 +1,168 @@
+package io.github.irls.streams;
+
+import io.github.irls.avro.CoefficientUpdate;
+import io.github.irls.avro.LabeledEvent;
+import io.github.irls.serde.AvroSerde;
+import io.github.irls.serde.EventFormat;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** A {@link TopologyTestDriver} over {@link IrlsTopology} with typed access to its topics and stores. */
+final class Harness implements AutoCloseable {
+
+  static final long WALL_CLOCK_START = 1_000_000L;
+
+  final TopologySettings settings;
+  final TopologyTestDriver driver;
+  final TestInputTopic<byte[], byte[]> events;
+  final TestOutputTopic<String, CoefficientUpdate> updates;
+  final TestOutputTopic<byte[], byte[]> deadLetters;
+  private final AvroSerde<LabeledEvent> eventSerde = AvroSerde.of(LabeledEvent.class);
+
+  Harness(final TopologySettings settings) {
+    this.settings = settings;
+    final Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "irls-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    try {
+      props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("irls-ttd").toString());
+    } catch (final IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    driver = new TopologyTestDriver(IrlsTopology.build(settings), props, Instant.ofEpochMilli(WALL_CLOCK_START));
+    events = driver.createInputTopic(settings.eventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    updates = driver.createOutputTopic(
+        settings.coefficientsTopic(), new StringDeserializer(), AvroSerde.of(CoefficientUpdate.class).deserializer());
+    deadLetters = driver.createOutputTopic(
+        settings.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  static LabeledEvent event(final double[] x, final double y) {
+    return event(x, y, 1.0, 0.0, null);
+  }
+
+  static LabeledEvent event(final double[] x, final double y, final double w, final double o, final Long time) {
+    final List<Double> features = new ArrayList<>(x.length);
+    for (final double v : x) {
+      features.add(v);
+    }
+    return LabeledEvent.newBuilder()
+        .setFeatures(features)
+        .setLabel(y)
+        .setWeight(w)
+        .setOffset(o)
+        .setEventTime(time == null ? null : Instant.ofEpochMilli(time))
+        .build();
+  }
+
+  byte[] encode(final LabeledEvent event) {
+    return settings.inputFormat() == EventFormat.JSON
+        ? EventFormat.JSON.serde().serializer().serialize("", event)
+        : eventSerde.encode(event);
+  }
+
+  void send(final String key, final LabeledEvent event, final long timestamp) {
+    events.pipeInput(utf8(key), encode(event), timestamp);
+  }
+
+  void sendRaw(final byte[] key, final byte[] value, final long timestamp, final Headers headers) {
+    events.pipeInput(new TestRecord<>(key, value, headers == null ? new RecordHeaders() : headers,
+        Instant.ofEpochMilli(timestamp)));
+  }
+
+  void advanceWallClock(final long ms) {
+    driver.advanceWallClockTime(Duration.ofMillis(ms));
+  }
+
+  List<CoefficientUpdate> drainUpdates() {
+    final List<CoefficientUpdate> out = new ArrayList<>();
+    for (final KeyValue<String, CoefficientUpdate> kv : updates.readKeyValuesToList()) {
+      out.add(kv.value);
+    }
+    return out;
+  }
+
+  List<OpenWindow> openWindows() {
+    final KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(IrlsTopology.WINDOWS_STORE);
+    final List<OpenWindow> open = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        final KeyValue<Bytes, byte[]> kv = it.next();
+        final OpenWindow w = IrlsStores.decodeWindow(kv.key.get(), kv.value);
+        if (w != null && w.isOpen()) {
+          open.add(w);
+        }
+      }
+    }
+    return open;
+  }
+
+  long storedEvents() {
+    final KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(IrlsTopology.WINDOW_EVENTS_STORE);
+    long n = 0;
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        it.next();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  ModelState model(final String key) {
+    final KeyValueStore<String, ModelState> store = driver.getKeyValueStore(IrlsTopology.MODELS_STORE);
+    return store.get(key);
+  }
+
+  Map<String, Long> deadLetterCounts() {
+    final KeyValueStore<String, Long> store = driver.getKeyValueStore(IrlsTopology.DEAD_LETTER_COUNTS_STORE);
+    final Map<String, Long> counts = new TreeMap<>();
+    try (KeyValueIterator<String, Long> it = store.all()) {
+      while (it.hasNext()) {
+        final KeyValue<String, Long> kv = it.next();
+        counts.put(kv.key, kv.value);
+      }
+    }
+    return counts;
+  }
+
+  static byte[] utf8(final String s) {
+    return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static double[] doubles(final List<Double> values) {
+    final double[] v = new double[values.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = values.get(i);
+    }
+    return v;
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
