@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     description = "Exact online logistic regression (Newton/IRLS) with standard errors on Kafka Streams.",
     subcommands = {
       // one line per subcommand; keep alphabetical
+      BenchFitCommand.class,
       BrokerCommand.class,
       FitCommand.class,
       CommandLine.HelpCommand.class,
