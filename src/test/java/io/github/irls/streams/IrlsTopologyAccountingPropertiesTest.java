@@ -21,7 +21,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Whatever arrives, the topology neither throws nor loses a record: every input is either folded
  * into a published window or dead-lettered, and the dead-letter counts agree with the topic.
  */
-class IrlsTopologyAccountingProperties {
+class IrlsTopologyAccountingPropertiesTest {
 
   /** One driver for all tries (opening RocksDB per try would dominate); accounting is cumulative. */
   private static Harness harness;
@@ -76,7 +76,7 @@ class IrlsTopologyAccountingProperties {
         w(1, Arbitraries.just(new byte[] {(byte) 0xFF, 0x41})),
         w(10, Arbitraries.of("k0", "k1", "k2", "k3", "").map(Harness::utf8)));
     final Arbitrary<byte[]> value = Arbitraries.<byte[]>frequencyOf(
-        w(12, event().map(IrlsTopologyAccountingProperties::avro)),
+        w(12, event().map(IrlsTopologyAccountingPropertiesTest::avro)),
         w(1, Arbitraries.just((byte[]) null)),
         w(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(30)));
     return Combinators.combine(key, value, Arbitraries.longs().between(0, 5_000)).as(Raw::new);
