@@ -55,6 +55,8 @@ import picocli.CommandLine.Option;
           + "FEATURES over KEYS keys) and times the in-process fit command on it, reading, fitting "
           + "and JSON output included (output discarded), and reading alone.",
       "",
+      "cpu_seconds is the process's CPU time during the measurement and load_average_before the "
+          + "system's 1-minute load: on a busy machine the wall time overstates the cost.",
       "peak_heap_used_bytes is the sum of the heap pools' peak usage during the measurement (an "
           + "upper bound: the pools peak at different times)."
     })
@@ -162,12 +164,15 @@ public final class BenchFitCommand implements Callable<Integer> {
     }
     resetPeaks();
     final double[] seconds = new double[repetitions];
+    final double loadBefore = loadAverage();
+    final long cpu0 = processCpuNanos();
     GlmFit fit = null;
     for (int r = 0; r < repetitions; r++) {
       final long t0 = System.nanoTime();
       fit = IrlsFitter.fit(design, options);
       seconds[r] = (System.nanoTime() - t0) / 1e9;
     }
+    final double cpuPerFit = (processCpuNanos() - cpu0) / 1e9 / repetitions;
     final long peak = peakHeapUsed();
     final double median = median(seconds);
 
@@ -192,6 +197,8 @@ public final class BenchFitCommand implements Callable<Integer> {
     m.put("rows_per_second", rows / median);
     m.put("iterations", fit.iterations());
     m.put("converged", fit.converged());
+    m.put("cpu_seconds_per_fit", cpuPerFit);
+    m.put("load_average_before", loadBefore);
     m.put("accumulation_pass_seconds", pass);
     m.put("fma_per_row", (features + 1) * (features + 2) / 2);
     m.put("max_abs_z_of_error_vs_true_beta", worstZ);
@@ -291,10 +298,13 @@ public final class BenchFitCommand implements Callable<Integer> {
       cmd.setOut(new PrintWriter(sink));
       final StringWriter err = new StringWriter();
       cmd.setErr(new PrintWriter(err, true));
+      final double loadBefore = loadAverage();
+      final long cpu0 = processCpuNanos();
       final long t0 = System.nanoTime();
       final int exit =
           cmd.execute("fit", "--input", file.toString(), "--threads", Integer.toString(threads));
       final double seconds = (System.nanoTime() - t0) / 1e9;
+      final double cpu = (processCpuNanos() - cpu0) / 1e9;
       final Map<String, Object> m = new LinkedHashMap<>();
       m.put("bench", "end_to_end_fit");
       m.put("file", file.toString());
@@ -306,6 +316,8 @@ public final class BenchFitCommand implements Callable<Integer> {
       m.put("seconds", seconds);
       m.put("rows_per_second", n / seconds);
       m.put("fit_seconds_excluding_read", seconds - readSeconds);
+      m.put("cpu_seconds", cpu);
+      m.put("load_average_before", loadBefore);
       m.put("peak_heap_used_bytes", peakHeapUsed());
       m.put("heap_max_bytes", Runtime.getRuntime().maxMemory());
       if (exit != 0) {
@@ -319,6 +331,8 @@ public final class BenchFitCommand implements Callable<Integer> {
   private Map<String, Object> readOnly(final Path file, final int n) throws IOException {
     System.gc();
     resetPeaks();
+    final double loadBefore = loadAverage();
+    final long cpu0 = processCpuNanos();
     final long r0 = System.nanoTime();
     final GroupedRows data;
     try {
@@ -327,6 +341,7 @@ public final class BenchFitCommand implements Callable<Integer> {
       throw new IllegalStateException("the generated CSV is malformed: " + e.getMessage(), e);
     }
     final double seconds = (System.nanoTime() - r0) / 1e9;
+    final double cpu = (processCpuNanos() - cpu0) / 1e9;
     final long peak = peakHeapUsed();
     System.gc();
     final long retained = usedHeap();
@@ -340,6 +355,8 @@ public final class BenchFitCommand implements Callable<Integer> {
     m.put("seconds", seconds);
     m.put("rows_per_second", n / seconds);
     m.put("megabytes_per_second", Files.size(file) / 1e6 / seconds);
+    m.put("cpu_seconds", cpu);
+    m.put("load_average_before", loadBefore);
     m.put("peak_heap_used_bytes", peak);
     m.put("heap_after_read_bytes", retained);
     // The rows must still be reachable when the retained heap is measured.
@@ -416,6 +433,21 @@ public final class BenchFitCommand implements Callable<Integer> {
       }
     }
     return sum;
+  }
+
+  /**
+   * CPU time of the whole process: compared with the wall time it shows how much of a core the
+   * measurement actually had (other processes on the machine inflate the wall time, not this).
+   */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   private static long usedHeap() {
