@@ -12,9 +12,14 @@ import picocli.CommandLine.Command;
     description = "Exact online logistic regression (Newton/IRLS) with standard errors on Kafka Streams.",
     subcommands = {
       // one line per subcommand; keep alphabetical
+      BenchCommand.class,
       BenchFitCommand.class,
       BrokerCommand.class,
+      DemoCommand.class,
       FitCommand.class,
+      ProduceCommand.class,
+      ReplayCommand.class,
+      RunCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class IrlsCommand implements Callable<Integer> {

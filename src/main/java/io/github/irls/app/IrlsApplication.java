@@ -1,0 +1,197 @@
+package io.github.irls.app;
+
+import io.github.irls.config.IrlsConfig;
+import io.github.irls.demo.Topics;
+import io.github.irls.http.HttpApi;
+import io.github.irls.query.ModelQueries;
+import io.github.irls.streams.IrlsTopology;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: the topics ensured, the IRLS topology running in Kafka Streams and,
+ * optionally, the HTTP API answering from its state stores.
+ *
+ * <p>{@link #close()} stops the HTTP server, then Kafka Streams with {@code LEAVE_GROUP} so that
+ * the next instance with the same application id gets the partitions at once instead of after the
+ * session timeout. A stream thread that dies is logged once and shuts this instance down cleanly
+ * (state {@code ERROR}); {@link #failure()} then holds the cause.
+ */
+public final class IrlsApplication implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IrlsApplication.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final IrlsConfig config;
+  private final KafkaStreams streams;
+  private final ModelQueries queries;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final CountDownLatch running = new CountDownLatch(1);
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private volatile HttpApi http;
+  private boolean closed;
+
+  private IrlsApplication(final IrlsConfig config, final Topology topology) {
+    this.config = config;
+    final Properties props = config.streamsProperties();
+    // the topology has no global stores; this only silences Kafka 4.x's advice to opt in now
+    props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    this.streams = new KafkaStreams(topology, props);
+    this.queries = new StoreModelQueries(streams, config.publishCovariance());
+    streams.setStateListener((next, previous) -> {
+      LOG.info("Kafka Streams {} -> {}", previous, next);
+      if (next == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
+      if (next == KafkaStreams.State.ERROR || next == KafkaStreams.State.NOT_RUNNING
+          || next == KafkaStreams.State.PENDING_ERROR || next == KafkaStreams.State.PENDING_SHUTDOWN) {
+        terminated.countDown();
+        running.countDown();
+      }
+    });
+    streams.setUncaughtExceptionHandler(e -> {
+      if (failure.compareAndSet(null, e)) {
+        LOG.error("A stream thread failed; shutting this instance down: {}", e.toString(), e);
+      }
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+  }
+
+  /** {@link #start(IrlsConfig, boolean)} with the HTTP API. */
+  public static IrlsApplication start(final IrlsConfig config) {
+    return start(config, true);
+  }
+
+  /**
+   * Checks that Kafka answers, creates the missing topics, builds the topology from {@code config}
+   * and starts it, then (when {@code withHttp}) the HTTP API on {@code http.host:http.port}.
+   *
+   * @throws KafkaUnavailableException if no broker answers or the topics cannot be created
+   * @throws IllegalStateException if the HTTP server cannot bind its address
+   */
+  public static IrlsApplication start(final IrlsConfig config, final boolean withHttp) {
+    return start(config, null, withHttp);
+  }
+
+  /**
+   * As {@link #start(IrlsConfig, boolean)} but runs {@code topology} (e.g. {@link
+   * IrlsTopology#build} with a probe added, or a pass-through for benchmarks); null builds the
+   * configured IRLS topology.
+   */
+  public static IrlsApplication start(final IrlsConfig config, final Topology topology, final boolean withHttp) {
+    KafkaReachability.check(config.adminProperties());
+    try {
+      Topics.ensure(config);
+    } catch (final IllegalStateException e) {
+      throw new KafkaUnavailableException(e.getMessage(), e);
+    }
+    final IrlsApplication app =
+        new IrlsApplication(config, topology == null ? IrlsTopology.build(config) : topology);
+    app.streams.start();
+    if (withHttp) {
+      try {
+        app.http = HttpApi.start(config.httpHost(), config.httpPort(), app.queries);
+      } catch (final IOException | RuntimeException e) {
+        app.close();
+        throw new IllegalStateException(
+            "Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e);
+      }
+    }
+    return app;
+  }
+
+  /**
+   * Waits until Kafka Streams is RUNNING (partitions assigned, stores restored).
+   *
+   * @return false if it did not get there within {@code timeout}
+   * @throws IllegalStateException if the instance failed or was stopped instead
+   */
+  public boolean awaitRunning(final Duration timeout) throws InterruptedException {
+    final boolean reached = running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (reached && streams.state() != KafkaStreams.State.RUNNING
+        && streams.state() != KafkaStreams.State.REBALANCING) {
+      throw new IllegalStateException("Kafka Streams stopped (" + streams.state() + ")"
+          + failure().map(e -> ": " + KafkaReachability.rootMessage(e)).orElse(""));
+    }
+    return reached;
+  }
+
+  /** Waits until the instance stops by itself (a fatal error) or is closed; false on timeout. */
+  public boolean awaitTermination(final Duration timeout) throws InterruptedException {
+    return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** What made a stream thread fail, if one did. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  /** The Kafka Streams state, e.g. RUNNING. */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The underlying Kafka Streams instance (for interactive queries through {@code IrlsStores}). */
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** The queries the HTTP API answers. */
+  public ModelQueries queries() {
+    return queries;
+  }
+
+  /** {@code http://host:port} of the HTTP API, if it was started. */
+  public Optional<String> httpAddress() {
+    final HttpApi api = http;
+    return api == null ? Optional.empty() : Optional.of(api.address());
+  }
+
+  /** The configuration this instance runs with. */
+  public IrlsConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops the HTTP API and Kafka Streams (committing, leaving the group). Idempotent.
+   *
+   * @return whether Kafka Streams stopped within the timeout
+   */
+  public synchronized boolean closeAndReport() {
+    if (closed) {
+      return true;
+    }
+    closed = true;
+    final HttpApi api = http;
+    if (api != null) {
+      api.close();
+    }
+    final boolean clean =
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+    if (!clean) {
+      LOG.warn("Kafka Streams did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
+    }
+    terminated.countDown();
+    running.countDown();
+    return clean;
+  }
+
+  @Override
+  public void close() {
+    closeAndReport();
+  }
+}

@@ -1,0 +1,121 @@
+package io.github.irls.app;
+
+import io.github.irls.glm.linalg.PackedSymmetric;
+import io.github.irls.glm.linalg.SpdSolver;
+import io.github.irls.query.ModelQueries;
+import io.github.irls.query.ModelView;
+import io.github.irls.streams.IrlsStores;
+import io.github.irls.streams.IrlsTopology;
+import io.github.irls.streams.ModelState;
+import io.github.irls.streams.OpenWindow;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * {@link ModelQueries} over the state stores of this instance (interactive queries).
+ *
+ * <p>Only the models whose partitions this instance hosts are visible: a key owned by another
+ * instance of the same application answers as unknown (404). Forwarding to the owner ({@code
+ * queryMetadataForKey} plus {@code application.server}) is left for a later issue. While the
+ * application is rebalancing or restoring, the stores cannot be queried and every key answers as
+ * unknown; {@code /health} says why.
+ */
+final class StoreModelQueries implements ModelQueries {
+
+  private final KafkaStreams streams;
+  private final boolean withCovariance;
+
+  StoreModelQueries(final KafkaStreams streams, final boolean withCovariance) {
+    this.streams = streams;
+    this.withCovariance = withCovariance;
+  }
+
+  @Override
+  public Optional<ModelView> model(final String key) {
+    try {
+      final ModelState state = IrlsStores.models(streams).get(key);
+      if (state == null) {
+        return Optional.empty();
+      }
+      return Optional.of(view(key, state, openWindowEvents(key)));
+    } catch (final InvalidStateStoreException e) {
+      return Optional.empty(); // rebalancing or not running: /health reports it
+    }
+  }
+
+  @Override
+  public List<String> keys(final int offset, final int limit) {
+    final TreeSet<String> keys = new TreeSet<>();
+    try (KeyValueIterator<String, ModelState> it = IrlsStores.models(streams).all()) {
+      while (it.hasNext()) {
+        keys.add(it.next().key);
+      }
+    } catch (final InvalidStateStoreException e) {
+      return List.of();
+    }
+    final List<String> sorted = new ArrayList<>(keys);
+    if (offset >= sorted.size()) {
+      return List.of();
+    }
+    return List.copyOf(sorted.subList(offset, (int) Math.min(sorted.size(), (long) offset + limit)));
+  }
+
+  @Override
+  public Health health() {
+    final KafkaStreams.State state = streams.state();
+    return new Health(state.name(), state == KafkaStreams.State.RUNNING);
+  }
+
+  private long openWindowEvents(final String key) {
+    final ReadOnlyKeyValueStore<Bytes, byte[]> windows =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(IrlsTopology.WINDOWS_STORE, QueryableStoreTypes.keyValueStore()));
+    final byte[] raw = key.getBytes(StandardCharsets.UTF_8);
+    final byte[] value = windows.get(Bytes.wrap(raw));
+    if (value == null) {
+      return 0;
+    }
+    final OpenWindow window = IrlsStores.decodeWindow(raw, value);
+    return window == null ? 0 : window.events();
+  }
+
+  ModelView view(final String key, final ModelState state, final long openEvents) {
+    return new ModelView(
+        key,
+        state.version(),
+        state.coefficientNames(),
+        state.coefficients().clone(),
+        state.stdErrors().clone(),
+        withCovariance ? Optional.of(covariance(state)) : Optional.empty(),
+        state.eventsTotal(),
+        state.weightTotal(),
+        openEvents,
+        state.lastStatus().isEmpty() ? "NO_UPDATE_YET" : state.lastStatus(),
+        "",
+        state.lastWindowEnd());
+  }
+
+  /** {@code P^-1}, row-major {@code d x d}. */
+  private static double[] covariance(final ModelState state) {
+    final int d = state.dimension();
+    final double[] inverse =
+        SpdSolver.solve(state.packedPrecision(), new double[d], new boolean[d]).packedInverse();
+    final double[] out = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        out[i * d + j] = inverse[PackedSymmetric.index(d, i, j)];
+      }
+    }
+    return out;
+  }
+}
