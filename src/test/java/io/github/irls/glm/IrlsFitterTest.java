@@ -149,6 +149,33 @@ class IrlsFitterTest {
   }
 
   @Test
+  void shouldReachTheSameOptimumThroughWarmStartAndChordStepsOnLargeData() {
+    // Given a design large enough for the warm start and the chord steps
+    final Random random = new Random(9);
+    final int n = IrlsFitter.WARM_START_MIN_ROWS + 10_000;
+    final Design.Builder b = Design.builder(2, n);
+    for (int i = 0; i < n; i++) {
+      final double[] x = {random.nextGaussian(), 3 + random.nextGaussian()};
+      final double eta = -2 + 0.7 * x[0] + 0.4 * x[1];
+      b.add(x, random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0, 1, 0);
+    }
+    final Design design = b.build();
+
+    // When fitted with the fast path and with plain Newton steps from zero, glm's exact way
+    final GlmFit fast = IrlsFitter.fit(design, FitOptions.defaults().withThreads(2));
+    final GlmFit plain = IrlsFitter.fit(design, FitOptions.defaults().withWarmStart(false).withEpsilon(1e-300)
+        .withMaxIterations(12));
+
+    // Then both land on the same optimum with the same standard errors
+    assertThat(fast.converged()).isTrue();
+    for (int j = 0; j < 3; j++) {
+      assertThat(fast.coefficients()[j]).isCloseTo(plain.coefficients()[j], within(1e-9 * plain.stdErrors()[j]));
+      assertThat(fast.stdErrors()[j]).isCloseTo(plain.stdErrors()[j], within(1e-9 * plain.stdErrors()[j]));
+    }
+    assertThat(fast.residualDeviance()).isCloseTo(plain.residualDeviance(), within(1e-9 * plain.residualDeviance()));
+  }
+
+  @Test
   void shouldRejectAPriorOfTheWrongDimension() {
     // Given a one-feature design and a three-coefficient prior
     final Design design = Design.builder(1).add(new double[] {1}, 1, 1, 0).build();
