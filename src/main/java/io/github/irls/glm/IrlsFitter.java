@@ -31,6 +31,12 @@ public final class IrlsFitter {
   /** R's {@code qr(tol = 1e-7)}: a column whose residual norm is below tol times its norm is aliased. */
   static final double ALIAS_TOLERANCE = 1e-7;
 
+  /** Step halvings tried before a step that worsens the objective is taken anyway. */
+  static final int MAX_HALVINGS = 30;
+
+  /** Round-off allowance when comparing the objective before and after a step. */
+  static final double OBJECTIVE_SLACK = 1e-12;
+
   static final int WARM_START_MIN_ROWS = 200_000;
   static final int WARM_START_ROWS = 50_000;
   static final int MIN_ROWS_PER_THREAD = 16_384;
@@ -104,9 +110,27 @@ public final class IrlsFitter {
     final Iteration it = new Iteration();
     double[] beta = start.clone();
     double previousObjective = Double.NaN;
+    double[] previousBeta = null;
+    double[] lastStep = null;
+    int halvings = 0;
     boolean[] aliased = null;
-    for (int k = 0; ; k++) {
+    for (int k = 0; ; ) {
       final Accumulator acc = ws.evaluate(design, beta, stride);
+      final double objective = acc.deviance() + penalty(prior, beta);
+      // A full Newton step that makes the penalised objective worse (or non-finite) is halved, as
+      // R's glm.fit halves a step to a non-finite deviance. Where full steps improve the objective,
+      // which is every iterate of the R references, nothing changes.
+      if (previousBeta != null
+          && halvings < MAX_HALVINGS
+          && (acc.sawNonFinite() || !(objective <= previousObjective + OBJECTIVE_SLACK * (Math.abs(previousObjective) + 0.1)))) {
+        halvings++;
+        for (int j = 0; j < d; j++) {
+          lastStep[j] *= 0.5;
+        }
+        beta = add(previousBeta, lastStep);
+        continue;
+      }
+      halvings = 0;
       it.beta = beta;
       it.atBeta = acc;
       it.iterations = k;
@@ -140,7 +164,6 @@ public final class IrlsFitter {
         it.converged = true;
         return it;
       }
-      final double objective = acc.deviance() + penalty(prior, beta);
       final boolean devianceRule;
       if (k > 0) {
         final double epsilon = options.epsilon().orElse(EXACT_DEVIANCE_EPSILON);
@@ -163,7 +186,10 @@ public final class IrlsFitter {
         return it;
       }
       previousObjective = objective;
-      beta = add(beta, solved.step());
+      previousBeta = beta;
+      lastStep = solved.step().clone();
+      beta = add(beta, lastStep);
+      k++;
     }
   }
 

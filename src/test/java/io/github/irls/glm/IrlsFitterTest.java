@@ -176,6 +176,27 @@ class IrlsFitterTest {
   }
 
   @Test
+  void shouldHalveStepsThatWorsenTheObjectiveInsteadOfCycling() {
+    // Given a tiny window whose previous posterior (from three other events) is far from its optimum
+    final Design first = Design.builder(2)
+        .add(new double[] {0.5, -1.0}, 1, 1, 0).add(new double[] {1.5, 0.2}, 0, 1, 0)
+        .add(new double[] {-0.3, 0.8}, 1, 1, 0).build();
+    final GlmFit previous = IrlsFitter.fit(first, Prior.ridge(3, 1e-6, 1e-6), FitOptions.defaults());
+    final Design second = Design.builder(2)
+        .add(new double[] {0.1, 0.1}, 0, 1, 0).add(new double[] {2.0, -0.5}, 1, 1, 0)
+        .add(new double[] {-1.2, 1.1}, 0, 1, 0).build();
+
+    // When the next window is fitted with that posterior as its prior (full steps cycle here)
+    final GlmFit fit = IrlsFitter.fit(second, Prior.of(previous.coefficients(), previous.packedPrecision(), 1.0),
+        FitOptions.defaults().withStart(previous.coefficients()).withNullDeviance(false));
+
+    // Then it converges to the penalised optimum, where the penalised score vanishes
+    assertThat(fit.converged()).isTrue();
+    assertThat(fit.status()).isEqualTo(FitStatus.OK);
+    assertThat(fit.iterations()).isLessThan(100);
+  }
+
+  @Test
   void shouldRejectAPriorOfTheWrongDimension() {
     // Given a one-feature design and a three-coefficient prior
     final Design design = Design.builder(1).add(new double[] {1}, 1, 1, 0).build();
