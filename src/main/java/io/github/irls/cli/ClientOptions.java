@@ -37,7 +37,7 @@ final class ClientOptions {
     try {
       return configFile == null ? new IrlsConfig(merged) : IrlsConfig.load(configFile, merged);
     } catch (final ConfigException | java.io.UncheckedIOException e) {
-      throw new CommandLine.ParameterException(cmd, "Invalid configuration: " + e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(cmd, "Invalid configuration: " + e.getMessage(), e);
     }
   }
 }

@@ -166,7 +166,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (app.awaitTermination(Duration.ZERO)) {
           return ProduceCommand.fail(err, "The streams application stopped (" + app.state() + ")");
         }
-        printTable(out, app, truths, simulator, produced, sent.get(), (System.nanoTime() - started) / 1e9, http);
+        printTable(out, app, truths, gamma, produced, sent.get(), (System.nanoTime() - started) / 1e9, http);
         if (System.nanoTime() >= end) {
           break;
         }
@@ -236,7 +236,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printTable(final PrintWriter out, final IrlsApplication app, final List<Simulator.Truth> truths,
-      final Simulator simulator, final AtomicLongArray produced, final long sent, final double seconds,
+      final double gamma, final AtomicLongArray produced, final long sent, final double seconds,
       final String http) {
     final StringBuilder t = new StringBuilder();
     t.append(String.format("%n--- %5.0f s  %,d events produced (%,.0f/s)  %s  state %s%n", seconds, sent,
@@ -264,6 +264,12 @@ public final class DemoCommand implements Callable<Integer> {
       final boolean drifting = java.util.Arrays.stream(truth.driftPerEvent()).anyMatch(v -> v != 0);
       t.append(String.format("%-24s %7d %,9d %9.2f  %s%s%n", truth.key(), m.version(), m.eventsTotal(), distance,
           coefs.toString().stripTrailing(), drifting ? "  (drifting truth)" : ""));
+    }
+    if (gamma == 1.0) {
+      t.append("distance = max |estimate - truth| / SE. The drifting model's truth moves 1.0 per 20,000 events;"
+          + " with gamma = 1 a model weighs all its history alike, so it lags (--gamma 0.8 follows it).\n");
+    } else {
+      t.append("distance = max |estimate - truth| / SE; gamma = " + gamma + " discounts old windows.\n");
     }
     out.print(t);
     out.flush();

@@ -103,6 +103,7 @@ public final class ProduceCommand implements Callable<Integer> {
     } catch (final IOException e) {
       return fail(err, "Cannot read " + input + ": " + e.getMessage());
     } catch (final CsvFormatException e) {
+      err.println(); // ends the progress bar's line
       return fail(err, e.getMessage());
     } catch (final KafkaUnavailableException | IllegalStateException e) {
       return fail(err, e.getMessage());
@@ -110,7 +111,6 @@ public final class ProduceCommand implements Callable<Integer> {
   }
 
   static int fail(final PrintWriter err, final String message) {
-    err.println();
     err.println("Error: " + message);
     err.flush();
     return 1;

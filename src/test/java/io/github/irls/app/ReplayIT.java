@@ -1,0 +1,92 @@
+package io.github.irls.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.irls.cli.IrlsCommand;
+import io.github.irls.testing.KafkaIntegrationTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** {@code replay} of synth_p5 on a real broker reproduces the sequential reference trajectory. */
+class ReplayIT extends KafkaIntegrationTest {
+
+  private static final int D = 6;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @ParameterizedTest(name = "gamma {0}")
+  @ValueSource(doubles = {1.0, 0.99})
+  void shouldReproduceTheSequentialReferenceInNewtonMode(final double gamma) throws Exception {
+    // Given synth_p5 and the reference trajectory of the sequential Laplace recursion
+    final Path input = Path.of(ReplayIT.class.getResource("/golden/data/synth_p5.csv.gz").toURI());
+    final List<double[]> expected = trajectory(gamma);
+
+    // When replay runs it through the broker in newton mode, windows of 1000
+    final CommandLine cmd = IrlsCommand.commandLine();
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    final int exit = cmd.execute("replay", "--input", input.toString(), "--step-mode", "newton",
+        "--window-events", "1000", "--lambda", "1e-6", "--lambda-intercept", "1e-6",
+        "--gamma", Double.toString(gamma), "--bootstrap-servers", bootstrapServers(), "--partitions", "3");
+
+    // Then it prints the 100 updates, one JSON object per line, equal to the reference to 1e-9
+    assertThat(exit).as(err.toString()).isZero();
+    final List<JsonNode> updates = new ArrayList<>();
+    for (final String line : out.toString().split("\n")) {
+      if (!line.isBlank()) {
+        updates.add(JSON.readTree(line));
+      }
+    }
+    assertThat(updates).hasSize(100);
+    for (int t = 0; t < 100; t++) {
+      final JsonNode u = updates.get(t);
+      assertThat(u.get("model").asText()).isEqualTo("synth_p5");
+      assertThat(u.get("version").asLong()).isEqualTo(t + 1);
+      assertThat(u.get("events_total").asLong()).isEqualTo(1000L * (t + 1));
+      assertThat(u.get("window_events").asLong()).isEqualTo(1000L);
+      assertThat(u.get("status").asText()).isEqualTo("OK");
+      for (int j = 0; j < D; j++) {
+        final double b = expected.get(t)[j];
+        final double se = expected.get(t)[D + j];
+        assertThat(u.get("coefficients").get(j).asDouble()).as("window %d coef %d", t + 1, j)
+            .isCloseTo(b, within(1e-9 * Math.abs(b)));
+        assertThat(u.get("std_errors").get(j).asDouble()).as("window %d se %d", t + 1, j)
+            .isCloseTo(se, within(1e-9 * se));
+      }
+    }
+  }
+
+  static List<double[]> trajectory(final double gamma) throws Exception {
+    final List<double[]> out = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        ReplayIT.class.getResourceAsStream("/golden/ref/sequential_synth_p5_trajectory.csv"), StandardCharsets.UTF_8))) {
+      r.readLine();
+      for (String line; (line = r.readLine()) != null; ) {
+        final String[] f = line.split(",");
+        if (Double.parseDouble(f[0]) != gamma) {
+          continue;
+        }
+        final double[] v = new double[2 * D];
+        for (int j = 0; j < 2 * D; j++) {
+          v[j] = Double.parseDouble(f[2 + j]);
+        }
+        out.add(v);
+      }
+    }
+    assertThat(out).hasSize(100);
+    return out;
+  }
+}

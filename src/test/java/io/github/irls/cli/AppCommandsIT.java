@@ -1,0 +1,79 @@
+package io.github.irls.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.irls.app.KafkaIo;
+import io.github.irls.avro.LabeledEvent;
+import io.github.irls.serde.EventFormat;
+import io.github.irls.testing.KafkaIntegrationTest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code produce} and {@code bench} against a real broker. */
+class AppCommandsIT extends KafkaIntegrationTest {
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(final String... args) {
+    final CommandLine cmd = IrlsCommand.commandLine();
+    final StringWriter out = new StringWriter();
+    final StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    final int exit = cmd.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void shouldProduceAFixturesCsvInRowOrderKeyedByModel() throws Exception {
+    // Given a file of several interleaved keys with offsets
+    final Path input = Path.of(AppCommandsIT.class.getResource("/golden/extra/offset_keys.csv").toURI());
+    final String topic = uniqueTopic("produce");
+
+    // When
+    final Run run = run("produce", "--bootstrap-servers", bootstrapServers(), "--input", input.toString(),
+        "--topic", topic, "--format", "json", "--partitions", "1");
+
+    // Then every row arrives, in file order, keyed by its model, as JSON
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("Sent").contains("produce [");
+    final List<ConsumerRecord<String, byte[]>> records = KafkaIo.readAll(
+        Map.of("bootstrap.servers", bootstrapServers()), topic,
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    final List<String> lines = java.nio.file.Files.readAllLines(input);
+    assertThat(records).hasSize(lines.size() - 1);
+    final String[] first = lines.get(1).split(",");
+    assertThat(records.get(0).key()).isEqualTo(first[0]);
+    final LabeledEvent event = EventFormat.JSON.serde().deserializer().deserialize(topic, records.get(0).value());
+    assertThat(event.getOffset()).isEqualTo(Double.parseDouble(first[2]));
+    assertThat(event.getLabel()).isEqualTo(Double.parseDouble(first[1]));
+  }
+
+  @Test
+  void shouldPrintTheBenchmarkAsJson() throws Exception {
+    // Given / When a tiny benchmark
+    final Run run = run("bench", "--p", "3", "--keys", "5", "--events", "3000", "--warmup-events", "0",
+        "--window-events", "100", "--partitions", "2", "--bootstrap-servers", bootstrapServers());
+
+    // Then its JSON has both throughputs, their ratio and the memory per key
+    assertThat(run.exit()).as(run.err()).isZero();
+    final JsonNode json = new ObjectMapper().readTree(run.out());
+    assertThat(json.get("processing_guarantee").asText()).isEqualTo("exactly_once_v2");
+    final JsonNode r = json.get("results").get(0);
+    assertThat(r.get("p").asInt()).isEqualTo(3);
+    assertThat(r.get("fitting_events_per_s").asLong()).isPositive();
+    assertThat(r.get("pass_through_events_per_s").asLong()).isPositive();
+    assertThat(r.get("ratio").asDouble()).isPositive();
+    assertThat(r.get("memory_per_key").get("models").asLong()).isEqualTo(5);
+    assertThat(r.get("memory_per_key").get("model_store_bytes").asLong()).isPositive();
+    assertThat(r.get("memory_per_key").has("heap_bytes")).isTrue();
+  }
+}
