@@ -80,7 +80,8 @@ public final class StreamsBenchmark {
   /**
    * Memory of the fitting topology after a run.
    *
-   * @param keys models in the store
+   * @param keys model keys of the run (all of them have an open window or a model)
+   * @param models keys whose first window has closed (they have a model record)
    * @param modelStoreBytesPerKey serialised model record plus key (coefficients, SEs, packed P, counters)
    * @param windowStoreBytesPerKey the open window's metadata record plus key
    * @param openEventsPerKey events waiting in open windows, on average per key, at the end of the run
@@ -88,11 +89,13 @@ public final class StreamsBenchmark {
    * @param storeBytesPerKey model + window + open events, as measured
    * @param storeBytesPerKeyFullWindow model + window + a full window of events (the worst case)
    * @param stateDirBytesPerKey the state directory on disk (RocksDB files), divided by the keys
-   * @param heapBytesPerKey heap in use after GC while running, minus before the run, divided by the keys
+   * @param heapGrowthBytes heap in use after GC while running, minus before the run: mostly fixed
+   *     costs (record caches bounded by statestore.cache.max.bytes, client buffers), not per key
+   * @param heapBytesPerKey {@code heapGrowthBytes} divided by the keys: an upper bound
    */
-  public record Memory(long keys, double modelStoreBytesPerKey, double windowStoreBytesPerKey,
+  public record Memory(long keys, long models, double modelStoreBytesPerKey, double windowStoreBytesPerKey,
       double openEventsPerKey, double eventRowBytes, double storeBytesPerKey, double storeBytesPerKeyFullWindow,
-      double stateDirBytesPerKey, double heapBytesPerKey) {}
+      double stateDirBytesPerKey, long heapGrowthBytes, double heapBytesPerKey) {}
 
   /** Both topologies at one p. */
   public record Comparison(int p, Run fitting, Run passThrough, Memory memory) {
@@ -239,13 +242,13 @@ public final class StreamsBenchmark {
 
   private Memory memory(final IrlsApplication app, final int p, final long heapDelta, final Path stateDir) {
     final ModelStateSerde serde = new ModelStateSerde();
-    long keys = 0;
+    long models = 0;
     long modelBytes = 0;
     long keyBytes = 0;
     try (KeyValueIterator<String, ModelState> it = IrlsStores.models(app.streams()).all()) {
       while (it.hasNext()) {
         final KeyValue<String, ModelState> kv = it.next();
-        keys++;
+        models++;
         final int k = kv.key.getBytes(StandardCharsets.UTF_8).length;
         keyBytes += k;
         modelBytes += k + serde.serializer().serialize("", kv.value).length;
@@ -256,17 +259,19 @@ public final class StreamsBenchmark {
     for (final OpenWindow w : open) {
       openEvents += w.events();
     }
-    final double meanKey = keys == 0 ? 0 : (double) keyBytes / keys;
+    final long keys = settings.keys();
+    final double meanKey = models == 0 ? 10 : (double) keyBytes / models;
+    // the window record is 61 bytes (IrlsTopology's documentation) plus the key
     final double windowRecord = 61 + meanKey;
+    // an open-window event: key (length, model key, sequence number) and value (format, p + 3 doubles)
     final double eventRow = (4 + meanKey + 8) + (1 + 8.0 * (p + 3));
-    final double modelPerKey = keys == 0 ? 0 : (double) modelBytes / keys;
-    final double openPerKey = keys == 0 ? 0 : (double) openEvents / keys;
+    final double modelPerKey = models == 0 ? 0 : (double) modelBytes / models;
+    final double openPerKey = (double) openEvents / keys;
     final long disk = directorySize(stateDir);
-    return new Memory(keys, modelPerKey, windowRecord, openPerKey, eventRow,
+    return new Memory(keys, models, modelPerKey, windowRecord, openPerKey, eventRow,
         modelPerKey + windowRecord + openPerKey * eventRow,
         modelPerKey + windowRecord + settings.windowEvents() * eventRow,
-        keys == 0 ? 0 : (double) disk / keys,
-        keys == 0 ? 0 : (double) heapDelta / keys);
+        (double) disk / keys, heapDelta, (double) heapDelta / keys);
   }
 
   private static long usedHeapAfterGc(final MemoryMXBean memory) {

@@ -58,6 +58,32 @@ class AppCommandsIT extends KafkaIntegrationTest {
   }
 
   @Test
+  void shouldRunUntilStoppedAndExitZero(@org.junit.jupiter.api.io.TempDir final Path state) throws Exception {
+    // Given the run command on the test broker, its own topics and a free HTTP port
+    final String id = uniqueTopic("run");
+    final CommandLine cmd = IrlsCommand.commandLine();
+    final StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(new StringWriter(), true));
+    cmd.setErr(new PrintWriter(err, true));
+    final java.util.concurrent.CompletableFuture<Integer> exit = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> cmd.execute("run", "--bootstrap-servers", bootstrapServers(), "--http-port", "0",
+            "-D", "application.id=" + id, "-D", "input.topic=" + id + ".events",
+            "-D", "output.topic=" + id + ".coefficients", "-D", "dlq.topic=" + id + ".dlq",
+            "-D", "model.specs.topic=" + id + ".specs", "-D", "state.dir=" + state));
+
+    // When it is running and then stopped as SIGTERM would
+    final long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!err.toString().contains("irls-streams running") && !exit.isDone() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(err.toString()).contains("irls-streams running").contains("HTTP at http://127.0.0.1:");
+    ((RunCommand) cmd.getSubcommands().get("run").getCommand()).stop();
+
+    // Then it exits 0
+    assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+  }
+
+  @Test
   void shouldPrintTheBenchmarkAsJson() throws Exception {
     // Given / When a tiny benchmark
     final Run run = run("bench", "--p", "3", "--keys", "5", "--events", "3000", "--warmup-events", "0",
@@ -72,8 +98,8 @@ class AppCommandsIT extends KafkaIntegrationTest {
     assertThat(r.get("fitting_events_per_s").asLong()).isPositive();
     assertThat(r.get("pass_through_events_per_s").asLong()).isPositive();
     assertThat(r.get("ratio").asDouble()).isPositive();
-    assertThat(r.get("memory_per_key").get("models").asLong()).isEqualTo(5);
+    assertThat(r.get("memory_per_key").get("keys").asLong()).isEqualTo(5);
     assertThat(r.get("memory_per_key").get("model_store_bytes").asLong()).isPositive();
-    assertThat(r.get("memory_per_key").has("heap_bytes")).isTrue();
+    assertThat(r.get("memory_per_key").has("heap_growth_bytes_total")).isTrue();
   }
 }
