@@ -12,6 +12,8 @@ public enum DeadLetterReason {
   NULL_KEY,
   /** The key is not valid UTF-8, so it cannot name a model unambiguously. */
   INVALID_KEY,
+  /** The key is longer than {@link #MAX_KEY_BYTES} bytes: no model key is that long. */
+  KEY_TOO_LONG,
   /** The record has no value. */
   MISSING_VALUE,
   /** The value is not Avro binary of {@code LabeledEvent}. */
@@ -33,7 +35,20 @@ public enum DeadLetterReason {
   /** More features than the topology accepts (the d x d state would not fit). */
   TOO_MANY_FEATURES,
   /** The number of features differs from the one fixed by the key's first event. */
-  WRONG_FEATURE_COUNT;
+  WRONG_FEATURE_COUNT,
+  /** A model-spec value is not Avro binary of {@code ModelSpec}. */
+  UNDECODABLE_SPEC,
+  /**
+   * A model spec with a value out of range: negative or non-finite lambda or lambda_intercept, gamma
+   * outside (0, 1], window_events or window_ms below 1, or feature names that are empty, blank,
+   * duplicated, too long or too many.
+   */
+  INVALID_SPEC,
+  /** A model spec names a different number of features than the key's events have. */
+  SPEC_WRONG_FEATURE_COUNT;
+
+  /** The longest model key accepted, in UTF-8 bytes. */
+  public static final int MAX_KEY_BYTES = 1024;
 
   /** The reason for a decoding failure; an unknown decoding reason maps to {@code fallback}. */
   public static DeadLetterReason of(

@@ -1,5 +1,6 @@
 package io.github.irls.streams;
 
+import io.github.irls.streams.internals.KeyDeadLetters;
 import io.github.irls.streams.internals.WindowMeta;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,23 @@ public final class IrlsStores {
       }
     }
     return counts;
+  }
+
+  /**
+   * Records of the model {@code key} dead-lettered by the task hosting it, by {@link
+   * DeadLetterReason} name; empty when there were none (or the key is hosted elsewhere).
+   */
+  public static Map<String, Long> modelDeadLetterCounts(final KafkaStreams streams, final String key) {
+    final ReadOnlyKeyValueStore<String, byte[]> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(
+                IrlsTopology.MODEL_DEAD_LETTERS_STORE, QueryableStoreTypes.keyValueStore()));
+    return decodeModelDeadLetters(store.get(key));
+  }
+
+  /** Decodes one value of {@link IrlsTopology#MODEL_DEAD_LETTERS_STORE}; empty for null. */
+  public static Map<String, Long> decodeModelDeadLetters(final byte[] value) {
+    return KeyDeadLetters.decode(value);
   }
 
   /** Decodes one record of {@link IrlsTopology#WINDOWS_STORE}; null when it is not a window record. */

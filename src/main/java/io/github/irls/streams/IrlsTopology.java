@@ -7,6 +7,7 @@ import io.github.irls.streams.internals.DeadLetterProcessor;
 import io.github.irls.streams.internals.FitProcessor;
 import io.github.irls.streams.internals.ModelStateSerde;
 import io.github.irls.streams.internals.NonNegativeTimestampExtractor;
+import io.github.irls.streams.internals.SpecProcessor;
 import io.github.irls.streams.internals.ValidateProcessor;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,9 +31,14 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * irls-events-source → irls-validate ─→ irls-fit ─→ irls-coefficients-sink
- *                                    └→ irls-dead-letter ←┘ (wrong feature count)
+ * irls-specs-source  → irls-specs ────↗    │
+ *       (both)       └──────────→ irls-dead-letter ←┘ (wrong feature count, spec mismatch)
  *                                         └→ irls-dlq-sink
  * </pre>
+ *
+ * <p>The model-spec topic is a second source of the same sub-topology, so a key's specs and events
+ * meet in one task; it must have as many partitions as the events topic (co-partitioned), which
+ * {@code Topics} ensures when it creates them.
  *
  * <p>State, all persistent (RocksDB), changelogged and cached:
  *
@@ -46,12 +52,19 @@ import org.apache.kafka.streams.state.Stores;
  *       label, weight and offset as doubles; prefix-scanned and deleted when the window closes.
  *   <li>{@value #DEAD_LETTER_COUNTS_STORE}: {@link DeadLetterReason} name → records dead-lettered
  *       for that reason (per task).
+ *   <li>{@value #MODEL_DEAD_LETTERS_STORE}: model key (String) → that model's dead-letter counts by
+ *       reason ({@link IrlsStores#modelDeadLetterCounts}); only keys known to the task (a valid event
+ *       or a spec) are counted.
+ *   <li>{@value #SPECS_STORE}: model key (String) → its current {@code ModelSpec} (Avro binary, as
+ *       received and validated); written and deleted by the fitting processor.
  * </ul>
  */
 public final class IrlsTopology {
 
   public static final String EVENTS_SOURCE = "irls-events-source";
+  public static final String SPECS_SOURCE = "irls-specs-source";
   public static final String VALIDATE_PROCESSOR = "irls-validate";
+  public static final String SPECS_PROCESSOR = "irls-specs";
   public static final String FIT_PROCESSOR = "irls-fit";
   public static final String DEAD_LETTER_PROCESSOR = "irls-dead-letter";
   public static final String COEFFICIENTS_SINK = "irls-coefficients-sink";
@@ -61,6 +74,8 @@ public final class IrlsTopology {
   public static final String WINDOWS_STORE = "irls-windows";
   public static final String WINDOW_EVENTS_STORE = "irls-window-events";
   public static final String DEAD_LETTER_COUNTS_STORE = "irls-dead-letter-counts";
+  public static final String MODEL_DEAD_LETTERS_STORE = "irls-model-dead-letters";
+  public static final String SPECS_STORE = "irls-model-specs";
 
   /** Dead-letter header: the {@link DeadLetterReason} name. */
   public static final String HEADER_REASON = "irls.error.reason";
@@ -100,21 +115,32 @@ public final class IrlsTopology {
                 Stores.persistentKeyValueStore(DEAD_LETTER_COUNTS_STORE), Serdes.String(), Serdes.Long())
             .withCachingEnabled();
 
+    final StoreBuilder<KeyValueStore<String, byte[]>> modelDeadLetters =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(MODEL_DEAD_LETTERS_STORE), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled();
+    final StoreBuilder<KeyValueStore<String, byte[]>> specs =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SPECS_STORE), Serdes.String(), Serdes.ByteArray())
+            .withCachingEnabled();
+
+    final ProcessorSupplier<byte[], byte[], byte[], Object> specsProcessor =
+        () -> new SpecProcessor(settings.maxFeatures(), FIT_PROCESSOR, DEAD_LETTER_PROCESSOR);
     final ProcessorSupplier<byte[], byte[], byte[], Object> validate =
         () -> new ValidateProcessor(
             settings.inputFormat(), settings.maxFeatures(), FIT_PROCESSOR, DEAD_LETTER_PROCESSOR);
-    final ProcessorSupplier<byte[], io.github.irls.streams.internals.ValidEvent, Object, Object> fit =
+    final ProcessorSupplier<byte[], Object, Object, Object> fit =
         new ProcessorSupplier<>() {
           @Override
           public FitProcessor get() {
             return new FitProcessor(
-                settings, MODELS_STORE, WINDOWS_STORE, WINDOW_EVENTS_STORE, COEFFICIENTS_SINK,
+                settings, MODELS_STORE, WINDOWS_STORE, WINDOW_EVENTS_STORE, SPECS_STORE, COEFFICIENTS_SINK,
                 DEAD_LETTER_PROCESSOR);
           }
 
           @Override
           public Set<StoreBuilder<?>> stores() {
-            return new LinkedHashSet<>(List.of(windows, windowEvents, models));
+            return new LinkedHashSet<>(List.of(windows, windowEvents, models, specs));
           }
         };
     final ProcessorSupplier<byte[], io.github.irls.streams.internals.Rejection, byte[], byte[]> deadLetter =
@@ -122,13 +148,13 @@ public final class IrlsTopology {
           @Override
           public DeadLetterProcessor get() {
             return new DeadLetterProcessor(
-                DEAD_LETTER_COUNTS_STORE, HEADER_REASON, HEADER_MESSAGE, HEADER_SOURCE_TOPIC,
+                DEAD_LETTER_COUNTS_STORE, MODEL_DEAD_LETTERS_STORE, WINDOWS_STORE, SPECS_STORE, HEADER_REASON, HEADER_MESSAGE, HEADER_SOURCE_TOPIC,
                 HEADER_SOURCE_PARTITION, HEADER_SOURCE_OFFSET);
           }
 
           @Override
           public Set<StoreBuilder<?>> stores() {
-            return Set.of(counts);
+            return new LinkedHashSet<>(List.of(counts, modelDeadLetters));
           }
         };
 
@@ -137,9 +163,17 @@ public final class IrlsTopology {
     topology.addSource(
         AutoOffsetReset.earliest(), EVENTS_SOURCE, new NonNegativeTimestampExtractor(), new ByteArrayDeserializer(),
         new ByteArrayDeserializer(), settings.eventsTopic());
+    // earliest as well: a new application id must see every spec still in the compacted topic
+    topology.addSource(
+        AutoOffsetReset.earliest(), SPECS_SOURCE, new NonNegativeTimestampExtractor(), new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(), settings.modelSpecsTopic());
     topology.addProcessor(VALIDATE_PROCESSOR, validate, EVENTS_SOURCE);
-    topology.addProcessor(FIT_PROCESSOR, fit, VALIDATE_PROCESSOR);
-    topology.addProcessor(DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, FIT_PROCESSOR);
+    topology.addProcessor(SPECS_PROCESSOR, specsProcessor, SPECS_SOURCE);
+    topology.addProcessor(FIT_PROCESSOR, fit, VALIDATE_PROCESSOR, SPECS_PROCESSOR);
+    topology.addProcessor(
+        DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR);
+    // the dead-letter processor only reads these, to tell a known model key from garbage
+    topology.connectProcessorAndStateStores(DEAD_LETTER_PROCESSOR, WINDOWS_STORE, SPECS_STORE);
     topology.addSink(
         COEFFICIENTS_SINK, settings.coefficientsTopic(), new StringSerializer(),
         AvroSerde.of(CoefficientUpdate.class).serializer(), FIT_PROCESSOR);

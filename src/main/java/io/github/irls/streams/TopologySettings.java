@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param eventsTopic the labelled-events topic (source)
  * @param coefficientsTopic the topic of {@code CoefficientUpdate}s (sink)
  * @param deadLetterTopic the dead-letter topic (sink)
+ * @param modelSpecsTopic the compacted model-spec topic (source; co-partitioned with the events)
  * @param inputFormat the wire format of event values
  * @param windowEvents a window closes after this many events (>= 1)
  * @param windowMs a window closes when an event's time reaches its start plus this (>= 1)
@@ -28,6 +29,7 @@ public record TopologySettings(
     String eventsTopic,
     String coefficientsTopic,
     String deadLetterTopic,
+    String modelSpecsTopic,
     EventFormat inputFormat,
     long windowEvents,
     long windowMs,
@@ -48,6 +50,7 @@ public record TopologySettings(
     Objects.requireNonNull(eventsTopic, "eventsTopic");
     Objects.requireNonNull(coefficientsTopic, "coefficientsTopic");
     Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+    Objects.requireNonNull(modelSpecsTopic, "modelSpecsTopic");
     Objects.requireNonNull(inputFormat, "inputFormat");
     Objects.requireNonNull(stepMode, "stepMode");
     require(windowEvents >= 1, "windowEvents must be >= 1, got " + windowEvents);
@@ -65,7 +68,7 @@ public record TopologySettings(
   /** The defaults of {@link IrlsConfig}: Avro input, windows of 1000 events or 60 s, renewable. */
   public static TopologySettings defaults() {
     return new TopologySettings(
-        "irls.events", "irls.coefficients", "irls.events.dlq", EventFormat.AVRO,
+        "irls.events", "irls.coefficients", "irls.events.dlq", "irls.model-specs", EventFormat.AVRO,
         1000, 60_000, 60_000, 0, StepMode.RENEWABLE, 1e-6, 1e-6, 1.0, 100, false,
         DEFAULT_MAX_FEATURES);
   }
@@ -76,6 +79,7 @@ public record TopologySettings(
         config.inputTopic(),
         config.outputTopic(),
         config.dlqTopic(),
+        config.modelSpecsTopic(),
         config.inputFormat(),
         config.windowEvents(),
         config.windowMs(),
@@ -91,61 +95,67 @@ public record TopologySettings(
   }
 
   public TopologySettings withWindowEvents(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat, value,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat, value,
         windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
         publishCovariance, maxFeatures);
   }
 
   public TopologySettings withWindowMs(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, value, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
         maxIterations, publishCovariance, maxFeatures);
   }
 
   public TopologySettings withIdleCloseMs(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, windowMs, value, graceMs, stepMode, lambda, lambdaIntercept, gamma,
         maxIterations, publishCovariance, maxFeatures);
   }
 
   public TopologySettings withGraceMs(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, windowMs, idleCloseMs, value, stepMode, lambda, lambdaIntercept, gamma,
         maxIterations, publishCovariance, maxFeatures);
   }
 
   public TopologySettings withStepMode(final StepMode value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, windowMs, idleCloseMs, graceMs, value, lambda, lambdaIntercept, gamma,
         maxIterations, publishCovariance, maxFeatures);
   }
 
   public TopologySettings withPrior(final double lambdaIntercept, final double lambda) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
         maxIterations, publishCovariance, maxFeatures);
   }
 
   public TopologySettings withGamma(final double value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, value,
         maxIterations, publishCovariance, maxFeatures);
   }
 
   public TopologySettings withInputFormat(final EventFormat value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, value,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, value,
         windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
         maxIterations, publishCovariance, maxFeatures);
   }
 
   public TopologySettings withPublishCovariance(final boolean value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
         maxIterations, value, maxFeatures);
   }
 
+  public TopologySettings withModelSpecsTopic(final String value) {
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, value, inputFormat,
+        windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
+        maxIterations, publishCovariance, maxFeatures);
+  }
+
   public TopologySettings withMaxFeatures(final int value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, inputFormat,
+    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
         windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
         maxIterations, publishCovariance, value);
   }

@@ -40,6 +40,7 @@ final class Harness implements AutoCloseable {
   final TestInputTopic<byte[], byte[]> events;
   final TestOutputTopic<String, CoefficientUpdate> updates;
   final TestOutputTopic<byte[], byte[]> deadLetters;
+  final TestInputTopic<byte[], byte[]> specs;
   private final AvroSerde<LabeledEvent> eventSerde = AvroSerde.of(LabeledEvent.class);
 
   Harness(final TopologySettings settings) {
@@ -58,6 +59,7 @@ final class Harness implements AutoCloseable {
         settings.coefficientsTopic(), new StringDeserializer(), AvroSerde.of(CoefficientUpdate.class).deserializer());
     deadLetters = driver.createOutputTopic(
         settings.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    specs = driver.createInputTopic(settings.modelSpecsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   static LabeledEvent event(final double[] x, final double y) {
@@ -91,6 +93,18 @@ final class Harness implements AutoCloseable {
   void sendRaw(final byte[] key, final byte[] value, final long timestamp, final Headers headers) {
     events.pipeInput(new TestRecord<>(key, value, headers == null ? new RecordHeaders() : headers,
         Instant.ofEpochMilli(timestamp)));
+  }
+
+  /** Sends {@code spec} (null: a tombstone) for {@code key} on the model-specs topic. */
+  void sendSpec(final String key, final io.github.irls.avro.ModelSpec spec, final long timestamp) {
+    specs.pipeInput(utf8(key), spec == null ? null : AvroSerde.of(io.github.irls.avro.ModelSpec.class).encode(spec),
+        timestamp);
+  }
+
+  /** The dead-letter counts of one model key, by reason. */
+  Map<String, Long> modelDeadLetters(final String key) {
+    final KeyValueStore<String, byte[]> store = driver.getKeyValueStore(IrlsTopology.MODEL_DEAD_LETTERS_STORE);
+    return IrlsStores.decodeModelDeadLetters(store.get(key));
   }
 
   void advanceWallClock(final long ms) {

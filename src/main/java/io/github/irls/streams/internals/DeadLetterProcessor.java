@@ -1,7 +1,9 @@
 package io.github.irls.streams.internals;
 
 import java.nio.charset.StandardCharsets;
+import io.github.irls.streams.DeadLetterReason;
 import java.util.Optional;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -13,7 +15,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Counts each rejected record under its reason and forwards it, with its original key, value,
  * timestamp and headers, plus headers naming the error and the source record, to the dead-letter
- * sink. The only writer of the dead-letter counts store.
+ * sink. The only writer of the dead-letter counts stores: the totals by reason, and, for a record
+ * whose key names a known model (one that has had a valid event or has a model spec), that model's
+ * counts by reason. Unknown keys are not counted per key, so that garbage keys cannot grow the store.
  */
 public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejection, byte[], byte[]> {
 
@@ -21,21 +25,33 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
   static final int MAX_MESSAGE_CHARS = 1000;
 
   private final String countsStoreName;
+  private final String keyCountsStoreName;
+  private final String windowsStoreName;
+  private final String specsStoreName;
   private final String reasonHeader;
   private final String messageHeader;
   private final String topicHeader;
   private final String partitionHeader;
   private final String offsetHeader;
   private KeyValueStore<String, Long> counts;
+  private KeyValueStore<String, byte[]> keyCounts;
+  private KeyValueStore<Bytes, byte[]> windows;
+  private KeyValueStore<String, byte[]> specs;
 
   public DeadLetterProcessor(
       final String countsStoreName,
+      final String keyCountsStoreName,
+      final String windowsStoreName,
+      final String specsStoreName,
       final String reasonHeader,
       final String messageHeader,
       final String topicHeader,
       final String partitionHeader,
       final String offsetHeader) {
     this.countsStoreName = countsStoreName;
+    this.keyCountsStoreName = keyCountsStoreName;
+    this.windowsStoreName = windowsStoreName;
+    this.specsStoreName = specsStoreName;
     this.reasonHeader = reasonHeader;
     this.messageHeader = messageHeader;
     this.topicHeader = topicHeader;
@@ -47,6 +63,9 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
   public void init(final ProcessorContext<byte[], byte[]> context) {
     super.init(context);
     counts = context.getStateStore(countsStoreName);
+    keyCounts = context.getStateStore(keyCountsStoreName);
+    windows = context.getStateStore(windowsStoreName);
+    specs = context.getStateStore(specsStoreName);
   }
 
   @Override
@@ -55,6 +74,13 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
     final String reason = rejection.reason().name();
     final Long seen = counts.get(reason);
     counts.put(reason, seen == null ? 1L : seen + 1);
+    final byte[] key = record.key();
+    if (key != null && key.length <= DeadLetterReason.MAX_KEY_BYTES && Utf8.isValid(key)) {
+      final String modelKey = new String(key, StandardCharsets.UTF_8);
+      if (windows.get(Bytes.wrap(key)) != null || specs.get(modelKey) != null) {
+        keyCounts.put(modelKey, KeyDeadLetters.increment(keyCounts.get(modelKey), reason));
+      }
+    }
 
     final Headers headers = new RecordHeaders(record.headers().toArray());
     headers.remove(reasonHeader).remove(messageHeader).remove(topicHeader).remove(partitionHeader)

@@ -17,6 +17,12 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class ValidateProcessor extends ContextualProcessor<byte[], byte[], byte[], Object> {
 
+  /**
+   * The largest weight accepted: far above any trial count or importance weight, and low enough
+   * that a model's weight total cannot overflow to infinity.
+   */
+  public static final double MAX_WEIGHT = 1e15;
+
   private final String fitChild;
   private final String deadLetterChild;
   private final Deserializer<LabeledEvent> decoder;
@@ -38,6 +44,11 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     final byte[] key = record.key();
     if (key == null) {
       reject(record, DeadLetterReason.NULL_KEY, "The record has no key; the key names the model");
+      return;
+    }
+    if (key.length > DeadLetterReason.MAX_KEY_BYTES) {
+      reject(record, DeadLetterReason.KEY_TOO_LONG,
+          "The record key has " + key.length + " bytes; at most " + DeadLetterReason.MAX_KEY_BYTES + " are accepted");
       return;
     }
     if (!Utf8.isValid(key)) {
@@ -88,8 +99,9 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
       return;
     }
     final double weight = event.getWeight();
-    if (!(weight >= 0.0) || !Double.isFinite(weight)) {
-      reject(record, DeadLetterReason.INVALID_WEIGHT, "The weight " + weight + " is not a finite number >= 0");
+    if (!(weight >= 0.0) || !(weight <= MAX_WEIGHT)) {
+      reject(record, DeadLetterReason.INVALID_WEIGHT,
+          "The weight " + weight + " is not a number in [0, " + MAX_WEIGHT + "]");
       return;
     }
     if (!Double.isFinite(event.getOffset())) {
