@@ -47,7 +47,8 @@ final class StoreModelQueries implements ModelQueries {
       if (state == null) {
         return Optional.empty();
       }
-      return Optional.of(view(key, state, openWindowEvents(key)));
+      return Optional.of(view(key, state, openWindowEvents(key))
+          .withDeadLetters(IrlsStores.modelDeadLetterCounts(streams, key)));
     } catch (final InvalidStateStoreException e) {
       return Optional.empty(); // rebalancing or not running: /health reports it
     }
@@ -74,6 +75,15 @@ final class StoreModelQueries implements ModelQueries {
   public Health health() {
     final KafkaStreams.State state = streams.state();
     return new Health(state.name(), state == KafkaStreams.State.RUNNING);
+  }
+
+  @Override
+  public java.util.Map<String, Long> deadLetterCounts() {
+    try {
+      return IrlsStores.deadLetterCounts(streams);
+    } catch (final InvalidStateStoreException e) {
+      return java.util.Map.of(); // rebalancing or not running: /health reports it
+    }
   }
 
   private long openWindowEvents(final String key) {

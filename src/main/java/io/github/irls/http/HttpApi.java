@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small HTTP server of a running application: {@code GET /health}, {@code GET /models} and
- * {@code GET /models/{key}}, answering JSON from the state stores. One handler per route; every
+ * The small HTTP server of a running application: {@code GET /health}, {@code GET /models}, {@code
+ * GET /models/{key}} and {@code GET /dead-letters}, answering JSON from the state stores. One handler per route; every
  * error (404, 405, 400, 500) is a JSON object {@code {"error": ..., "status": ...}}.
  */
 public final class HttpApi implements AutoCloseable {
@@ -62,6 +62,7 @@ public final class HttpApi implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/health", guarded(new HealthHandler(queries)));
     server.createContext("/models", guarded(new ModelsHandler(queries)));
+    server.createContext("/dead-letters", guarded(new DeadLettersHandler(queries)));
     server.createContext("/", guarded(exchange -> {
       throw new HttpError(404, "no route " + exchange.getRequestURI().getPath());
     }));
@@ -197,6 +198,40 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
+  /** {@code GET /dead-letters}: records dead-lettered so far, in total and by reason code. */
+  private static final class DeadLettersHandler implements Route {
+    private final ModelQueries queries;
+
+    DeadLettersHandler(final ModelQueries queries) {
+      this.queries = queries;
+    }
+
+    @Override
+    public void handle(final HttpExchange exchange) throws IOException {
+      if (!"/dead-letters".equals(exchange.getRequestURI().getPath())) {
+        throw new HttpError(404, "no route " + exchange.getRequestURI().getPath());
+      }
+      final Map<String, Long> counts = new java.util.TreeMap<>(queries.deadLetterCounts());
+      final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+        g.writeStartObject();
+        g.writeNumberField("total", counts.values().stream().mapToLong(Long::longValue).sum());
+        writeCounts(g, "by_reason", counts);
+        g.writeEndObject();
+      }
+      send(exchange, 200, bytes.toByteArray());
+    }
+  }
+
+  private static void writeCounts(final JsonGenerator g, final String name, final Map<String, Long> counts)
+      throws IOException {
+    g.writeObjectFieldStart(name);
+    for (final Map.Entry<String, Long> e : new java.util.TreeMap<>(counts).entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+  }
+
   /** {@code GET /models[?offset=&limit=]} and {@code GET /models/{key}}. */
   private static final class ModelsHandler implements Route {
     private final ModelQueries queries;
@@ -292,6 +327,7 @@ public final class HttpApi implements AutoCloseable {
         g.writeEndObject();
       }
       g.writeEndArray();
+      writeCounts(g, "dead_letters", m.deadLetters());
       if (m.covariance().isPresent()) {
         g.writeArrayFieldStart("covariance");
         for (final double v : m.covariance().get()) {

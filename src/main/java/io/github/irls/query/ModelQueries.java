@@ -1,6 +1,7 @@
 package io.github.irls.query;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** What the HTTP API asks of the running application: read-only views of the models. */
@@ -11,6 +12,14 @@ public interface ModelQueries {
 
   /** Model keys in a stable order, {@code offset} and {@code limit} for paging. */
   List<String> keys(int offset, int limit);
+
+  /**
+   * Records sent to the dead-letter topic by the tasks this application hosts, by reason code (the
+   * {@code irls.error.reason} header). Empty by default.
+   */
+  default Map<String, Long> deadLetterCounts() {
+    return Map.of();
+  }
 
   /** The Kafka Streams state, e.g. {@code RUNNING}, and whether queries can be answered. */
   Health health();

@@ -1,7 +1,9 @@
 package io.github.irls.query;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The current state of one model as the HTTP API shows it: the latest published coefficients with
@@ -20,6 +22,7 @@ import java.util.Optional;
  * @param status the latest step's status
  * @param statusReason why, when the status is not OK
  * @param updatedAtMs wall-clock time of the latest step
+ * @param deadLetters records of this model key sent to the dead-letter topic, by reason code
  */
 public record ModelView(
     String key,
@@ -33,9 +36,35 @@ public record ModelView(
     long openWindowEvents,
     String status,
     String statusReason,
-    long updatedAtMs) {
+    long updatedAtMs,
+    Map<String, Long> deadLetters) {
 
   public ModelView {
     featureNames = List.copyOf(featureNames);
+    deadLetters = java.util.Collections.unmodifiableMap(new TreeMap<>(deadLetters));
+  }
+
+  /** This view with {@code counts} as its dead-letter counts. */
+  public ModelView withDeadLetters(final Map<String, Long> counts) {
+    return new ModelView(key, version, featureNames, coefficients, stdErrors, covariance, eventsTotal, weightTotal,
+        openWindowEvents, status, statusReason, updatedAtMs, counts);
+  }
+
+  /** A view without dead-letter counts. */
+  public ModelView(
+      final String key,
+      final long version,
+      final List<String> featureNames,
+      final double[] coefficients,
+      final double[] stdErrors,
+      final Optional<double[]> covariance,
+      final long eventsTotal,
+      final double weightTotal,
+      final long openWindowEvents,
+      final String status,
+      final String statusReason,
+      final long updatedAtMs) {
+    this(key, version, featureNames, coefficients, stdErrors, covariance, eventsTotal, weightTotal,
+        openWindowEvents, status, statusReason, updatedAtMs, Map.of());
   }
 }

@@ -27,6 +27,7 @@ class HttpApiTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private final Map<String, ModelView> models = new TreeMap<>();
   private boolean ready = true;
+  private final Map<String, Long> deadLetters = new TreeMap<>();
   private HttpApi api;
 
   @BeforeEach
@@ -46,6 +47,11 @@ class HttpApiTest {
       @Override
       public Health health() {
         return new Health(ready ? "RUNNING" : "REBALANCING", ready);
+      }
+
+      @Override
+      public Map<String, Long> deadLetterCounts() {
+        return deadLetters;
       }
     });
   }
@@ -72,6 +78,37 @@ class HttpApiTest {
     assertThat(first.get("z_value").asDouble()).isEqualTo(2.0);
     assertThat(first.get("p_value").asDouble()).isCloseTo(0.04550026389635842, within(1e-15));
     assertThat(first.get("ci95_low").asDouble()).isCloseTo(1 - 1.959963984540054 * 0.5, within(1e-15));
+  }
+
+  @Test
+  void shouldSummariseDeadLettersByReason() throws Exception {
+    // Given 3 undecodable records and 2 with a label out of range
+    deadLetters.put("UNDECODABLE_AVRO", 3L);
+    deadLetters.put("LABEL_OUT_OF_RANGE", 2L);
+
+    // When the summary is requested
+    final HttpResponse<String> response = get("/dead-letters");
+
+    // Then it has the total and the count of each reason
+    assertThat(response.statusCode()).isEqualTo(200);
+    final JsonNode body = JSON.readTree(response.body());
+    assertThat(body.get("total").asLong()).isEqualTo(5L);
+    assertThat(body.get("by_reason").get("UNDECODABLE_AVRO").asLong()).isEqualTo(3L);
+    assertThat(body.get("by_reason").get("LABEL_OUT_OF_RANGE").asLong()).isEqualTo(2L);
+  }
+
+  @Test
+  void shouldShowAModelsDeadLettersByReason() throws Exception {
+    // Given a model with one record of a wrong feature count dead-lettered
+    models.put("m", view("m", new double[] {1}, new double[] {1})
+        .withDeadLetters(Map.of("WRONG_FEATURE_COUNT", 1L)));
+
+    // When the model is requested
+    final JsonNode body = JSON.readTree(get("/models/m").body());
+
+    // Then its dead_letters object names the reason
+    assertThat(body.get("dead_letters").get("WRONG_FEATURE_COUNT").asLong()).isEqualTo(1L);
+    assertThat(body.get("dead_letters").size()).isEqualTo(1);
   }
 
   @Test
