@@ -40,7 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  * meet in one task; it must have as many partitions as the events topic (co-partitioned), which
  * {@code Topics} ensures when it creates them.
  *
- * <p>State, all persistent (RocksDB), changelogged and cached:
+ * <p>State, all persistent (RocksDB) and changelogged; cached except the window events:
  *
  * <ul>
  *   <li>{@value #MODELS_STORE}: model key (String) → {@link ModelState}; written once per closed
@@ -109,7 +109,10 @@ public final class IrlsTopology {
     final StoreBuilder<KeyValueStore<Bytes, byte[]>> windowEvents =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(WINDOW_EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray())
-            .withCachingEnabled();
+            // Each event row is written once and deleted once, windows outlive commit intervals, so a
+            // record cache only adds a sorted-map insert and a flush per event (bench: 0.49 -> 0.60
+            // of pass-through at p = 10).
+            .withCachingDisabled();
     final StoreBuilder<KeyValueStore<String, Long>> counts =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DEAD_LETTER_COUNTS_STORE), Serdes.String(), Serdes.Long())
