@@ -1,5 +1,7 @@
 package io.github.irls.streams;
 
+import io.github.irls.avro.CoefficientUpdate;
+import io.github.irls.streams.internals.HistoryRows;
 import io.github.irls.streams.internals.KeyDeadLetters;
 import io.github.irls.streams.internals.WindowMeta;
 import java.util.ArrayList;
@@ -82,6 +84,17 @@ public final class IrlsStores {
   /** Decodes one value of {@link IrlsTopology#MODEL_DEAD_LETTERS_STORE}; empty for null. */
   public static Map<String, Long> decodeModelDeadLetters(final byte[] value) {
     return KeyDeadLetters.decode(value);
+  }
+
+  /**
+   * The last {@code limit} updates of the model {@code key} (without covariance), oldest first, from
+   * {@link IrlsTopology#HISTORY_STORE}; empty when it has none (or the key is hosted elsewhere).
+   */
+  public static List<CoefficientUpdate> history(final KafkaStreams streams, final String key, final int limit) {
+    final ReadOnlyKeyValueStore<Bytes, byte[]> store =
+        streams.store(
+            StoreQueryParameters.fromNameAndType(IrlsTopology.HISTORY_STORE, QueryableStoreTypes.keyValueStore()));
+    return HistoryRows.last(store, key, limit);
   }
 
   /** Decodes one record of {@link IrlsTopology#WINDOWS_STORE}; null when it is not a window record. */

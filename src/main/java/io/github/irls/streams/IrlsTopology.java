@@ -5,6 +5,7 @@ import io.github.irls.config.IrlsConfig;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.streams.internals.DeadLetterProcessor;
 import io.github.irls.streams.internals.FitProcessor;
+import io.github.irls.streams.internals.HistoryProcessor;
 import io.github.irls.streams.internals.ModelStateSerde;
 import io.github.irls.streams.internals.NonNegativeTimestampExtractor;
 import io.github.irls.streams.internals.SpecProcessor;
@@ -30,7 +31,7 @@ import org.apache.kafka.streams.state.Stores;
  * with every unusable record going to the dead-letter topic. A pure function of its settings.
  *
  * <pre>
- * irls-events-source → irls-validate ─→ irls-fit ─→ irls-coefficients-sink
+ * irls-events-source → irls-validate ─→ irls-fit ─→ irls-history ─→ irls-coefficients-sink
  * irls-specs-source  → irls-specs ────↗    │
  *       (both)       └──────────→ irls-dead-letter ←┘ (wrong feature count, spec mismatch)
  *                                         └→ irls-dlq-sink
@@ -57,6 +58,9 @@ import org.apache.kafka.streams.state.Stores;
  *       or a spec) are counted.
  *   <li>{@value #SPECS_STORE}: model key (String) → its current {@code ModelSpec} (Avro binary, as
  *       received and validated); written and deleted by the fitting processor.
+ *   <li>{@value #HISTORY_STORE}: (key length, key, version) → that update without its covariance
+ *       (Avro binary); the last {@value #HISTORY_ENTRIES} updates per key, written by {@value
+ *       #HISTORY_PROCESSOR} once per closed window ({@link IrlsStores#history}).
  * </ul>
  */
 public final class IrlsTopology {
@@ -67,6 +71,7 @@ public final class IrlsTopology {
   public static final String SPECS_PROCESSOR = "irls-specs";
   public static final String FIT_PROCESSOR = "irls-fit";
   public static final String DEAD_LETTER_PROCESSOR = "irls-dead-letter";
+  public static final String HISTORY_PROCESSOR = "irls-history";
   public static final String COEFFICIENTS_SINK = "irls-coefficients-sink";
   public static final String DLQ_SINK = "irls-dlq-sink";
 
@@ -76,6 +81,10 @@ public final class IrlsTopology {
   public static final String DEAD_LETTER_COUNTS_STORE = "irls-dead-letter-counts";
   public static final String MODEL_DEAD_LETTERS_STORE = "irls-model-dead-letters";
   public static final String SPECS_STORE = "irls-model-specs";
+  public static final String HISTORY_STORE = "irls-model-history";
+
+  /** Updates kept per model key in {@value #HISTORY_STORE}. */
+  public static final int HISTORY_ENTRIES = 200;
 
   /** Dead-letter header: the {@link DeadLetterReason} name. */
   public static final String HEADER_REASON = "irls.error.reason";
@@ -137,7 +146,7 @@ public final class IrlsTopology {
           @Override
           public FitProcessor get() {
             return new FitProcessor(
-                settings, MODELS_STORE, WINDOWS_STORE, WINDOW_EVENTS_STORE, SPECS_STORE, COEFFICIENTS_SINK,
+                settings, MODELS_STORE, WINDOWS_STORE, WINDOW_EVENTS_STORE, SPECS_STORE, HISTORY_PROCESSOR,
                 DEAD_LETTER_PROCESSOR);
           }
 
@@ -161,6 +170,23 @@ public final class IrlsTopology {
           }
         };
 
+    final StoreBuilder<KeyValueStore<Bytes, byte[]>> historyStore =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.Bytes(), Serdes.ByteArray())
+            .withCachingEnabled();
+    final ProcessorSupplier<Object, Object, Object, Object> history =
+        new ProcessorSupplier<>() {
+          @Override
+          public HistoryProcessor get() {
+            return new HistoryProcessor(HISTORY_STORE, HISTORY_ENTRIES);
+          }
+
+          @Override
+          public Set<StoreBuilder<?>> stores() {
+            return Set.of(historyStore);
+          }
+        };
+
     final Topology topology = new Topology();
     // earliest: a new application id folds the whole retained history of the events topic
     topology.addSource(
@@ -177,9 +203,10 @@ public final class IrlsTopology {
         DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR);
     // the dead-letter processor only reads these, to tell a known model key from garbage
     topology.connectProcessorAndStateStores(DEAD_LETTER_PROCESSOR, WINDOWS_STORE, SPECS_STORE);
+    topology.addProcessor(HISTORY_PROCESSOR, history, FIT_PROCESSOR);
     topology.addSink(
         COEFFICIENTS_SINK, settings.coefficientsTopic(), new StringSerializer(),
-        AvroSerde.of(CoefficientUpdate.class).serializer(), FIT_PROCESSOR);
+        AvroSerde.of(CoefficientUpdate.class).serializer(), HISTORY_PROCESSOR);
     topology.addSink(
         DLQ_SINK, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
         DEAD_LETTER_PROCESSOR);
