@@ -14,7 +14,14 @@ bool_arr <- function(v) paste0("[", paste(ifelse(v, "true", "false"), collapse =
 
 tight_fit <- function(df, has_w, has_o) {
   xs <- grep("^x", names(df), value = TRUE)
-  f <- as.formula(paste("y ~", paste(xs, collapse = " + ")))
+  f0 <- as.formula(paste("y ~", paste(xs, collapse = " + ")))
+  # As the shared fixtures do: the aliased columns are the ones glm() drops with its default control
+  # (whose QR tolerance is min(1e-7, epsilon / 1000)); the tight fit is refitted without them.
+  fit0 <- suppressWarnings(glm(f0, family = binomial, data = df,
+                               weights = if (has_w) df$weight else NULL, offset = if (has_o) df$offset else NULL))
+  all_names <- names(coef(fit0))
+  kept <- xs[!(xs %in% all_names[is.na(coef(fit0))])]
+  f <- as.formula(paste("y ~", if (length(kept)) paste(kept, collapse = " + ") else "1"))
   w <- if (has_w) df$weight else NULL
   o <- if (has_o) df$offset else NULL
   warns <- character(0)
@@ -33,7 +40,7 @@ tight_fit <- function(df, has_w, has_o) {
   fit2 <- if (fit1$converged) withCallingHandlers(
     glm(f, family = binomial, data = df, weights = w, offset = o, start = start[!is.na(coef(fit1))],
         control = glm.control(epsilon = 1e-14, maxit = 100)), warning = handler) else fit1
-  list(fit = fit2, warnings = warns1, converged = fit1$converged, iterations = fit1$iter)
+  list(fit = fit2, warnings = warns1, converged = fit1$converged, iterations = fit1$iter, all_names = all_names)
 }
 
 write_case <- function(name, df, has_w = FALSE, has_o = FALSE, description = "") {
@@ -46,11 +53,13 @@ write_case <- function(name, df, has_w = FALSE, has_o = FALSE, description = "")
     r <- tight_fit(sub, has_w, has_o)
     fit <- r$fit
     s <- summary(fit)
-    cf <- coef(fit)
+    cf <- setNames(rep(NA_real_, length(r$all_names)), r$all_names)
+    cf[names(coef(fit))] <- coef(fit)
     aliased <- is.na(cf)
     tab <- matrix(NA_real_, length(cf), 4)
     tab[!aliased, ] <- s$coefficients[, 1:4]
-    v <- vcov(fit, complete = TRUE)
+    v <- matrix(NA_real_, length(cf), length(cf))
+    v[!aliased, !aliased] <- vcov(fit)
     ll <- logLik(fit)
     block <- paste0(
       '    "', k, '": {\n',
@@ -129,3 +138,25 @@ n <- 300; x1 <- sample(-2:2, n, replace = TRUE); x2 <- round(rnorm(n), 4)
 y <- ifelse(x1 > 0, 1, ifelse(x1 < 0, 0, rbinom(n, 1, sigmoid(0.3 * x2))))
 write_case("quasi_separation", data.frame(model = "quasi_separation", y = y, x1 = x1, x2 = x2),
            description = "quasi-complete separation along x1")
+
+# 7. two aliasing patterns: a multiple and an affine copy of an earlier column
+set.seed(107)
+n <- 400; x1 <- round(rnorm(n), 4); x5 <- round(rnorm(n), 4)
+y <- rbinom(n, 1, sigmoid(-0.2 + 0.9 * x1 - 0.6 * x5))
+write_case("aliasing", data.frame(model = "aliasing", y = y, x1 = x1, x2 = 2 * x1, x3 = x5,
+           x4 = x1 + 3), description = "x2 = 2 x1, x4 = x1 + 3 (aliased with x1 and the intercept)")
+
+# 8. awkward keys in one file: tiny, zero weights, all-zero response, a large-mean feature
+set.seed(108)
+mk8 <- function(key, n, y_fun, w_fun = function(n) rep(1, n), shift = 0) {
+  x1 <- round(rnorm(n) + shift, 4); x2 <- round(rnorm(n), 4)
+  data.frame(model = key, y = y_fun(n, x1, x2), weight = w_fun(n), x1 = x1, x2 = x2)
+}
+df <- rbind(
+  mk8("tiny", 6, function(n, a, b) c(0, 1, 0, 1, 1, 0)),
+  mk8("zero-weights", 200, function(n, a, b) rbinom(n, 1, sigmoid(0.5 * a - b)),
+      function(n) sample(c(0, 1, 2, 3), n, replace = TRUE)),
+  mk8("all-zero", 60, function(n, a, b) rep(0, n)),
+  mk8("large-mean", 500, function(n, a, b) rbinom(n, 1, sigmoid(0.8 * (a - 1e4) - 0.3 * b)), shift = 1e4))
+df <- df[sample(nrow(df)), ]
+write_case("awkward_keys", df, has_w = TRUE, description = "tiny, zero weights, all-zero response, large-mean feature")

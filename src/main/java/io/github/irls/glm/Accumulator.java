@@ -23,6 +23,7 @@ public final class Accumulator {
   private final double[] information;
   private final double[] score;
   private final double[] perRow = new double[3];
+  private double[] shift;
   private final double[] rankFourWeights = new double[4];
   private final double[] rankFourScores = new double[4];
   private final double[] rankFourEtas = new double[4];
@@ -43,6 +44,19 @@ public final class Accumulator {
     this.beta = beta.clone();
     this.information = new double[PackedSymmetric.size(d)];
     this.score = new double[d];
+  }
+
+  /**
+   * Makes {@link #addRows} subtract {@code shift} (length p; kept, not copied) from every row's
+   * features, so that the quantities are those of the centred design. {@link #add} takes its
+   * features as given.
+   */
+  public Accumulator shiftFeatures(final double[] shift) {
+    if (shift.length != d - 1) {
+      throw new IllegalArgumentException("shift must have length " + (d - 1));
+    }
+    this.shift = shift;
+    return this;
   }
 
   /** Forgets everything added and moves to new coefficients, keeping the arrays. */
@@ -131,22 +145,27 @@ public final class Accumulator {
     final double[] y = design.y();
     final double[] w = design.weight();
     final double[] o = design.offset();
+    final double[] c = shift == null ? new double[p] : shift;
     int i = from;
     if (p > 0 && rowBuffer.length >= 4 * p) {
       final int step4 = 4 * stride;
       for (; i + 3 * stride < to; i += step4) {
         for (int j = 0; j < p; j++) {
           final double[] column = design.column(j);
-          rowBuffer[j] = column[i];
-          rowBuffer[p + j] = column[i + stride];
-          rowBuffer[2 * p + j] = column[i + 2 * stride];
-          rowBuffer[3 * p + j] = column[i + 3 * stride];
+          final double cj = c[j];
+          rowBuffer[j] = column[i] - cj;
+          rowBuffer[p + j] = column[i + stride] - cj;
+          rowBuffer[2 * p + j] = column[i + 2 * stride] - cj;
+          rowBuffer[3 * p + j] = column[i + 3 * stride] - cj;
         }
         addFour(rowBuffer, i, stride, y, w, o);
       }
     }
     for (; i < to; i += stride) {
       design.row(i, rowBuffer);
+      for (int j = 0; j < p; j++) {
+        rowBuffer[j] -= c[j];
+      }
       add(rowBuffer, 0, y[i], w[i], o[i]);
     }
   }

@@ -146,6 +146,12 @@ public final class Binomial implements Family {
         + (trials - successes == 0 ? 0.0 : (trials - successes) * logOneMinusMu);
   }
 
+  /** R's binomial {@code initialize}: {@code (w y + 0.5) / (w + 1)}. */
+  @Override
+  public double initialMean(final double y, final double weight) {
+    return (weight * y + 0.5) / (weight + 1.0);
+  }
+
   @Override
   public boolean validResponse(final double y) {
     return y >= 0.0 && y <= 1.0;

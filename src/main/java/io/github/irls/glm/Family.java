@@ -58,6 +58,9 @@ public interface Family {
     return weight * logLikelihood(y, eta);
   }
 
+  /** R's {@code mustart}: where IRLS starts when no coefficients are given. */
+  double initialMean(double y, double weight);
+
   /** Whether {@code y} is a valid response for this family. */
   boolean validResponse(double y);
 }

@@ -63,8 +63,12 @@ public final class IrlsFitter {
     if (start.length != d) {
       throw new IllegalArgumentException("start has length " + start.length + ", expected " + d);
     }
-    final Workspace ws = new Workspace(options.family(), d, options.threads());
-    double[] from = start;
+    // Iterate on centred features (an exact reparametrisation, see Centering) and map back.
+    final Centering centering = Centering.of(design);
+    final Prior centredPrior = centering.toCentred(prior);
+    final Workspace ws = new Workspace(options.family(), d, options.threads(), centering.shift());
+    double[] from = centering.toCentred(start);
+    boolean warmed = false;
     if (options.warmStart()
         && !options.singleStep()
         && options.start().isEmpty()
@@ -73,14 +77,79 @@ public final class IrlsFitter {
       // the full data needs only the last two or three (quadratically converging) Newton steps.
       final int stride = design.rows() / WARM_START_ROWS;
       final Iteration warm =
-          iterate(design, prior.scaled(1.0 / stride), options.withEpsilon(1e-8), start, stride, ws);
+          iterate(design, centredPrior.scaled(1.0 / stride), options.withEpsilon(1e-8), from, stride, ws, null);
       if (warm.status == FitStatus.OK && allFinite(warm.beta)) {
         from = warm.beta;
+        warmed = true;
       }
     }
-    final Iteration it = iterate(design, prior, options, from, 1, ws);
-    return summarise(design, prior, options, it, start, ws);
+    final InitialStep initial =
+        options.start().isEmpty() && prior.isNone() && !options.singleStep() && !warmed
+            ? rInitialStep(design, centering.shift(), options.family())
+            : null;
+    final Iteration it = iterate(design, centredPrior, options, from, 1, ws, initial);
+    return summarise(design, prior, options, it, start, centering, ws);
   }
+
+  /**
+   * R's first IRLS iteration, which starts from the family's {@code mustart} (for the binomial
+   * {@code (w y + 0.5) / (w + 1)}) rather than from coefficients: one weighted least-squares fit of
+   * the working response at those means. Starting there makes every later iterate, the deviance
+   * sequence and hence the iteration count and the convergence verdict R's own, which matters
+   * where the MLE does not exist (separation) and R's answer is where its iteration stopped.
+   *
+   * @param beta the coefficients after the first iteration (centred coordinates)
+   * @param objective the deviance at {@code mustart}, R's {@code devold}
+   * @param aliased the columns R's first QR drops
+   * @param logLikelihood the log-likelihood at {@code mustart}
+   */
+  private record InitialStep(double[] beta, double objective, boolean[] aliased, double logLikelihood,
+      SpdSolver.Result solved) {}
+
+  private static InitialStep rInitialStep(final Design design, final double[] shift, final Family family) {
+    final int n = design.rows();
+    final int p = design.features();
+    final int d = p + 1;
+    final double[] h = new double[PackedSymmetric.size(d)];
+    final double[] rhs = new double[d];
+    final double[] z = new double[d];
+    final double[] q = new double[3];
+    final double[] y = design.y();
+    final double[] w = design.weight();
+    final double[] o = design.offset();
+    double deviance = 0;
+    double logLikelihood = 0;
+    for (int i = 0; i < n; i++) {
+      final double wi = w[i];
+      final double eta = family.link().link(family.initialMean(y[i], wi));
+      if (!(wi > 0)) {
+        continue;
+      }
+      family.evaluate(y[i], eta, q);
+      deviance += 2.0 * wi * (family.saturatedLogLikelihood(y[i]) - q[2]);
+      logLikelihood += wi * q[2];
+      final double a = wi * q[0];
+      // X'W z with the working response z = (eta - offset) + (y - mu) / (d mu / d eta).
+      final double r = a * (eta - o[i]) + wi * q[1];
+      z[0] = 1.0;
+      for (int j = 0; j < p; j++) {
+        z[j + 1] = design.column(j)[i] - shift[j];
+      }
+      int idx = 0;
+      for (int j = 0; j < d; j++) {
+        final double azj = a * z[j];
+        rhs[j] += r * z[j];
+        for (int k = j; k < d; k++) {
+          h[idx++] += azj * z[k];
+        }
+      }
+    }
+    final boolean[] aliased = aliasedColumns(h, d);
+    final SpdSolver.Result solved = SpdSolver.solve(h, rhs, aliased);
+    return new InitialStep(solved.step(), deviance, aliased, logLikelihood, solved);
+  }
+
+
 
   // ---------------------------------------------------------------------------------------------
   // Newton iteration
@@ -96,7 +165,7 @@ public final class IrlsFitter {
     FitStatus status = FitStatus.OK;
     String reason = "";
     double startLogLikelihood = Double.NaN;
-    double startGradientNorm = Double.NaN;
+    double[] startGradient;
   }
 
   private static Iteration iterate(
@@ -105,7 +174,8 @@ public final class IrlsFitter {
       final FitOptions options,
       final double[] start,
       final int stride,
-      final Workspace ws) {
+      final Workspace ws,
+      final InitialStep initial) {
     final int d = design.coefficients();
     final Iteration it = new Iteration();
     double[] beta = start.clone();
@@ -114,7 +184,15 @@ public final class IrlsFitter {
     double[] lastStep = null;
     int halvings = 0;
     boolean[] aliased = null;
-    for (int k = 0; ; ) {
+    int first = 0;
+    if (initial != null && initial.solved().finite()) {
+      beta = initial.beta();
+      previousObjective = initial.objective();
+      aliased = initial.aliased();
+      it.startLogLikelihood = initial.logLikelihood();
+      first = 1;
+    }
+    for (int k = first; ; ) {
       final Accumulator acc = ws.evaluate(design, beta, stride);
       final double objective = acc.deviance() + penalty(prior, beta);
       // A full Newton step that makes the penalised objective worse (or non-finite) is halved, as
@@ -148,7 +226,7 @@ public final class IrlsFitter {
       final double[] gradient = penalisedScore(acc, prior, beta);
       if (k == 0) {
         it.startLogLikelihood = acc.logLikelihood();
-        it.startGradientNorm = norm(gradient, aliased);
+        it.startGradient = gradient;
       }
       final SpdSolver.Result solved = SpdSolver.solve(information, gradient, aliased);
       it.solved = solved;
@@ -179,6 +257,12 @@ public final class IrlsFitter {
               && maxStepInStandardErrors(solved, aliased) <= STEP_TOLERANCE_SE;
       if (devianceRule || stepRule) {
         it.converged = true;
+        if (options.epsilon().isEmpty()) {
+          // R's glm_tight: one more Newton step from the converged coefficients, standard errors
+          // from the information there. For a well-posed fit the step is below 1e-10 standard
+          // errors; where the MLE does not exist it is R's own last step.
+          it.beta = add(beta, solved.step());
+        }
         return it;
       }
       if (k == options.maxIterations()) {
@@ -255,18 +339,21 @@ public final class IrlsFitter {
       final FitOptions options,
       final Iteration it,
       final double[] start,
+      final Centering centering,
       final Workspace ws) {
     final int d = design.coefficients();
     final List<String> names = options.coefNamesFor(d);
     final Accumulator acc = it.atBeta;
     final boolean[] aliased = it.aliased == null ? new boolean[d] : it.aliased;
-    final double[] beta = it.beta.clone();
+    final double[] originalBeta = centering.toOriginal(it.beta);
+    final double[] beta = originalBeta.clone();
     final double[] se = new double[d];
     final double[] z = new double[d];
     final double[] p = new double[d];
     final double[][] vcov = new double[d][d];
     int rank = 0;
-    final double[] inverse = it.solved == null ? null : it.solved.packedInverse();
+    final double[] inverse =
+        it.solved == null ? null : centering.covarianceToOriginal(it.solved.packedInverse());
     for (int i = 0; i < d; i++) {
       if (!aliased[i]) {
         rank++;
@@ -324,11 +411,13 @@ public final class IrlsFitter {
     }
 
     final double deviance = acc.deviance();
-    final double loglik = binaryCounts ? acc.logLikelihood() : ws.rLogLikelihood(design, it.beta);
+    final double loglik = binaryCounts ? acc.logLikelihood() : ws.rLogLikelihood(design, originalBeta);
     final double nullDeviance =
         options.nullDeviance() ? nullDeviance(design, options.family()) : Double.NaN;
     final double[] precision =
-        it.solved == null ? new double[PackedSymmetric.size(d)] : it.solved.packedPenalisedInformation();
+        it.solved == null
+            ? new double[PackedSymmetric.size(d)]
+            : centering.precisionToOriginal(it.solved.packedPenalisedInformation());
     return new GlmFit(
         names,
         beta,
@@ -354,8 +443,10 @@ public final class IrlsFitter {
         positive,
         acc.weightSum(),
         it.startLogLikelihood,
-        it.startGradientNorm,
-        distance(it.beta, start, aliased));
+        it.startGradient == null
+            ? Double.NaN
+            : norm(centering.scoreToOriginal(it.startGradient), aliased),
+        distance(originalBeta, start, aliased));
   }
 
   /** {@code 2 P(Z > |z|)} for a standard normal Z, accurate far into the tail. */
@@ -495,13 +586,13 @@ public final class IrlsFitter {
     private final double[][] rowBuffers;
     private final double[] penalised;
 
-    Workspace(final Family family, final int d, final int threads) {
+    Workspace(final Family family, final int d, final int threads, final double[] shift) {
       this.family = family;
       this.d = d;
       this.parts = new Accumulator[threads];
       this.rowBuffers = new double[threads][4 * Math.max(1, d - 1)];
       for (int t = 0; t < threads; t++) {
-        parts[t] = new Accumulator(family, new double[d]);
+        parts[t] = new Accumulator(family, new double[d]).shiftFeatures(shift);
       }
       this.penalised = new double[PackedSymmetric.size(d)];
     }

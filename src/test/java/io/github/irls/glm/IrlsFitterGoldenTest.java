@@ -91,8 +91,11 @@ class IrlsFitterGoldenTest {
       final double scale = Math.max(Math.abs(beta[j]), se[j]);
       assertThat(fit.coefficients()[j]).as("coef %d", j).isCloseTo(beta[j], Offset.offset(1e-8 * scale));
       assertThat(fit.stdErrors()[j]).as("se %d", j).isCloseTo(se[j], relative(1e-8));
-      assertThat(fit.zValues()[j]).as("z %d", j).isCloseTo(tight.get("z_values").get(j).asDouble(), relative(1e-7));
-      assertThat(fit.pValues()[j]).as("p %d", j).isCloseTo(tight.get("p_values").get(j).asDouble(), relative(1e-6));
+      // z and p follow from the coefficient and SE tolerances: |dz| <~ 1e-8 max(1, |z|), dp/p <~ z dz.
+      final double z = tight.get("z_values").get(j).asDouble();
+      assertThat(fit.zValues()[j]).as("z %d", j).isCloseTo(z, Offset.offset(1e-7 * Math.max(1, Math.abs(z))));
+      assertThat(fit.pValues()[j]).as("p %d", j).isCloseTo(tight.get("p_values").get(j).asDouble(),
+          relative(1e-6 * Math.max(1, z * z)));
       for (int k = 0; k < beta.length; k++) {
         if (!Double.isNaN(vcov[j][k])) {
           final double tol = 1e-8 * Math.sqrt(Math.abs(vcov[j][j] * vcov[k][k]));

@@ -32,7 +32,8 @@ class NewtonReferencesTest {
       }
       // When the fitter may take only k full Newton steps
       final GlmFit fit =
-          IrlsFitter.fit(rows.design(), FitOptions.defaults().withMaxIterations(k).withWarmStart(false));
+          IrlsFitter.fit(rows.design(), FitOptions.defaults().withMaxIterations(k).withWarmStart(false)
+              .withStart(new double[rows.featureNames().size() + 1]));
 
       // Then the coefficients and the log-likelihood there are the reference's k-th iterate
       final double[] expected = Fixtures.doubles(iterate.get("beta"));
