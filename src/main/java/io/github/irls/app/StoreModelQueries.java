@@ -1,7 +1,9 @@
 package io.github.irls.app;
 
+import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.glm.linalg.SpdSolver;
+import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
 import io.github.irls.streams.IrlsStores;
@@ -84,6 +86,29 @@ final class StoreModelQueries implements ModelQueries {
     } catch (final InvalidStateStoreException e) {
       return java.util.Map.of(); // rebalancing or not running: /health reports it
     }
+  }
+
+  @Override
+  public List<HistoryEntry> history(final String key, final int limit) {
+    try {
+      final List<HistoryEntry> entries = new ArrayList<>();
+      for (final CoefficientUpdate u : IrlsStores.history(streams, key, limit)) {
+        entries.add(new HistoryEntry(u.getVersion(), u.getWindowEnd(), u.getWindowEvents(), u.getEventsTotal(),
+            u.getFeatureNames(), unboxed(u.getCoefficients()), unboxed(u.getStdErrors()), u.getStatus(),
+            u.getStatusReason()));
+      }
+      return entries;
+    } catch (final InvalidStateStoreException e) {
+      return List.of(); // rebalancing or not running: /health reports it
+    }
+  }
+
+  private static double[] unboxed(final List<Double> values) {
+    final double[] v = new double[values.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = values.get(i);
+    }
+    return v;
   }
 
   private long openWindowEvents(final String key) {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The small HTTP server of a running application: {@code GET /health}, {@code GET /models}, {@code
- * GET /models/{key}} and {@code GET /dead-letters}, answering JSON from the state stores. One handler per route; every
+ * GET /models/{key}}, {@code GET /models/{key}/history} and {@code GET /dead-letters}, answering JSON
+ * from the state stores, and the dashboard at {@code /} ({@link DashboardHandler}). One handler per route; every
  * error (404, 405, 400, 500) is a JSON object {@code {"error": ..., "status": ...}}.
  */
 public final class HttpApi implements AutoCloseable {
@@ -63,9 +64,8 @@ public final class HttpApi implements AutoCloseable {
     server.createContext("/health", guarded(new HealthHandler(queries)));
     server.createContext("/models", guarded(new ModelsHandler(queries)));
     server.createContext("/dead-letters", guarded(new DeadLettersHandler(queries)));
-    server.createContext("/", guarded(exchange -> {
-      throw new HttpError(404, "no route " + exchange.getRequestURI().getPath());
-    }));
+    // the dashboard's files; every other path is a JSON 404
+    server.createContext("/", guarded(new DashboardHandler()));
     server.start();
     return new HttpApi(server, executor);
   }
@@ -232,12 +232,14 @@ public final class HttpApi implements AutoCloseable {
     g.writeEndObject();
   }
 
-  /** {@code GET /models[?offset=&limit=]} and {@code GET /models/{key}}. */
+  /** {@code GET /models[?offset=&limit=]}, {@code GET /models/{key}} and {@code GET /models/{key}/history}. */
   private static final class ModelsHandler implements Route {
     private final ModelQueries queries;
+    private final HistoryHandler history;
 
     ModelsHandler(final ModelQueries queries) {
       this.queries = queries;
+      this.history = new HistoryHandler(queries);
     }
 
     @Override
@@ -248,6 +250,14 @@ public final class HttpApi implements AutoCloseable {
         return;
       }
       final String rawKey = path.substring("/models/".length());
+      if (rawKey.endsWith(HistoryHandler.SUFFIX)) {
+        final String rawHistoryKey = rawKey.substring(0, rawKey.length() - HistoryHandler.SUFFIX.length());
+        if (rawHistoryKey.isEmpty() || rawHistoryKey.contains("/")) {
+          throw new HttpError(404, "no route " + path);
+        }
+        history.handle(exchange, URLDecoder.decode(rawHistoryKey, StandardCharsets.UTF_8));
+        return;
+      }
       if (rawKey.isEmpty() || rawKey.contains("/")) {
         throw new HttpError(404, "no route " + path);
       }

@@ -21,6 +21,14 @@ public interface ModelQueries {
     return Map.of();
   }
 
+  /**
+   * The last {@code limit} updates of the model {@code key}, oldest first (newest last); empty when
+   * none are known here. Empty by default.
+   */
+  default List<HistoryEntry> history(final String key, final int limit) {
+    return List.of();
+  }
+
   /** The Kafka Streams state, e.g. {@code RUNNING}, and whether queries can be answered. */
   Health health();
 

@@ -1,0 +1,223 @@
+// irls-streams dashboard: plain JavaScript and SVG, no build step. Reads the HTTP API of the
+// instance that serves it (relative URLs, so it also works behind a path prefix):
+//   models?limit=N               the table of models
+//   models/{key}/history?limit=N the trajectories of the chosen key
+// The chosen key is the ?model= query parameter (the first model when absent). Every chart
+// that has drawn data carries data-points="N"; the body carries data-rendered-model="key".
+"use strict";
+
+const REFRESH_MS = 3000;
+const HISTORY_LIMIT = 200;
+const Z_975 = 1.959963984540054;
+const SVG_NS = "http://www.w3.org/2000/svg";
+const BAD = new Set(["NON_FINITE"]);
+
+const params = new URLSearchParams(window.location.search);
+let selected = params.get("model");
+
+function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function svg(tag, attrs, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+async function getJson(url) {
+  const response = await fetch(url, { cache: "no-store" });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.status + " " + url);
+  return body;
+}
+
+function statusClass(status) {
+  if (status === "OK") return "ok";
+  return BAD.has(status) ? "bad" : "warn";
+}
+
+function fmt(v) {
+  if (v === null || v === undefined || !isFinite(v)) return "–";
+  const a = Math.abs(v);
+  if (Number.isInteger(v) && a < 1e5) return String(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(a < 1 ? 3 : 2);
+}
+
+/** About n round tick values covering [lo, hi]. */
+function ticks(lo, hi, n) {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / n;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const out = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  return out;
+}
+
+/** An empty chart frame with scales for x in [x0, x1] and y in [y0, y1]; no y axis when height < 100. */
+function frame(title, x0, x1, y0, y1, kind, height) {
+  const W = 360, H = height || 160, L = 44, R = 8, T = 20, B = 22;
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart " + kind, role: "img", "aria-label": title });
+  const sx = (x) => L + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * (W - L - R);
+  const sy = (y) => T + (y1 > y0 ? (y1 - y) / (y1 - y0) : 0.5) * (H - T - B);
+  root.appendChild(svg("text", { x: L, y: 13, class: "title" }, title));
+  for (const t of H < 100 ? [] : ticks(y0, y1, 4)) {
+    root.appendChild(svg("line", { x1: L, x2: W - R, y1: sy(t), y2: sy(t), class: "axis" }));
+    root.appendChild(svg("text", { x: L - 4, y: sy(t) + 3, "text-anchor": "end" }, fmt(t)));
+  }
+  for (const t of H < 100 ? [] : ticks(x0, x1, 5).filter((v) => Number.isInteger(v))) {
+    root.appendChild(svg("text", { x: sx(t), y: H - 6, "text-anchor": "middle" }, String(t)));
+  }
+  return { root, sx, sy, L, R, T, B, W, H };
+}
+
+function coefficientChart(updates, j) {
+  const name = updates[updates.length - 1].feature_names[j] || "x" + j;
+  const pts = updates
+    .map((u) => ({ v: u.version, b: u.coefficients[j], se: u.std_errors[j] }))
+    .filter((p) => p.b !== null && p.se !== null && isFinite(p.b) && isFinite(p.se));
+  const last = pts[pts.length - 1];
+  const title = last ? `${name}  ${fmt(last.b)}  [${fmt(last.b - Z_975 * last.se)}, ${fmt(last.b + Z_975 * last.se)}]` : name;
+  const lows = pts.map((p) => p.b - Z_975 * p.se), highs = pts.map((p) => p.b + Z_975 * p.se);
+  let y0 = Math.min(...lows), y1 = Math.max(...highs);
+  if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
+  const pad = (y1 - y0) * 0.05;
+  const x0 = pts.length ? pts[0].v : 0, x1 = pts.length ? pts[pts.length - 1].v : 1;
+  const f = frame(title, x0, x1, y0 - pad, y1 + pad, "coefficient");
+  f.root.setAttribute("data-name", name);
+  f.root.setAttribute("data-points", String(pts.length));
+  if (y0 - pad < 0 && y1 + pad > 0) {
+    f.root.appendChild(svg("line", { x1: f.L, x2: f.W - f.R, y1: f.sy(0), y2: f.sy(0), class: "zero" }));
+  }
+  if (pts.length > 0) {
+    const upper = pts.map((p, i) => `${f.sx(p.v).toFixed(1)},${f.sy(highs[i]).toFixed(1)}`);
+    const lower = pts.map((p, i) => `${f.sx(p.v).toFixed(1)},${f.sy(lows[i]).toFixed(1)}`).reverse();
+    f.root.appendChild(svg("path", { d: "M" + upper.join("L") + "L" + lower.join("L") + "Z", class: "band" }));
+    const line = pts.map((p) => `${f.sx(p.v).toFixed(1)},${f.sy(p.b).toFixed(1)}`);
+    f.root.appendChild(svg("path", { d: "M" + line.join("L") + (pts.length === 1 ? "h0.1" : ""), class: "line" }));
+  }
+  return f.root;
+}
+
+function eventsChart(updates) {
+  const x0 = updates[0].version - 0.5, x1 = updates[updates.length - 1].version + 0.5;
+  const y1 = Math.max(1, ...updates.map((u) => u.window_events));
+  const f = frame(`events per window (last ${updates[updates.length - 1].window_events})`,
+    x0, x1, 0, y1 * 1.05, "events");
+  f.root.setAttribute("data-points", String(updates.length));
+  const w = Math.max(1, (f.sx(x1) - f.sx(x0)) / updates.length - 1);
+  for (const u of updates) {
+    f.root.appendChild(svg("rect", { x: f.sx(u.version) - w / 2, y: f.sy(u.window_events), width: w,
+      height: f.sy(0) - f.sy(u.window_events), class: "bar" }));
+  }
+  return f.root;
+}
+
+function statusChart(updates) {
+  const x0 = updates[0].version - 0.5, x1 = updates[updates.length - 1].version + 0.5;
+  const counts = {};
+  for (const u of updates) counts[u.status] = (counts[u.status] || 0) + 1;
+  const summary = Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(", ");
+  const f = frame(`status of each step: ${summary}`, x0, x1, 0, 1, "statuses", 70);
+  f.root.setAttribute("data-points", String(updates.length));
+  const w = Math.max(1, (f.sx(x1) - f.sx(x0)) / updates.length);
+  for (const u of updates) {
+    const cls = u.status === "OK" ? "st-OK" : BAD.has(u.status) ? "st-bad" : "st-other";
+    const rect = svg("rect", { x: f.sx(u.version) - w / 2, y: 24, width: w, height: 28, class: cls });
+    rect.appendChild(svg("title", {}, `version ${u.version}: ${u.status}${u.status_reason ? " — " + u.status_reason : ""}`));
+    f.root.appendChild(rect);
+  }
+  f.root.appendChild(svg("text", { x: f.L, y: 66 }, `versions ${updates[0].version}–${updates[updates.length - 1].version}`));
+  return f.root;
+}
+
+function renderModels(list) {
+  const tbody = document.querySelector("#model-table tbody");
+  tbody.replaceChildren();
+  for (const m of list.models) {
+    const tr = el("tr", { "data-model": m.model });
+    if (m.model === selected) tr.className = "selected";
+    const link = el("a", { href: "?model=" + encodeURIComponent(m.model) }, m.model);
+    const name = el("td");
+    name.appendChild(link);
+    tr.appendChild(name);
+    tr.appendChild(el("td", { class: "num" }, String(m.version)));
+    tr.appendChild(el("td", { class: "num" }, m.events_total.toLocaleString("en")));
+    const st = el("td");
+    st.appendChild(el("span", { class: "pill " + statusClass(m.status) }, m.status));
+    tr.appendChild(st);
+    tr.addEventListener("click", () => choose(m.model));
+    tbody.appendChild(tr);
+  }
+  document.getElementById("models-note").textContent =
+    list.models.length === 0 ? "No models yet: waiting for the first closed window." :
+      `${list.models.length} model(s)` + (list.next ? " (more on the next page)" : "") + "; click one to see its trajectory.";
+}
+
+function renderDetail(key, history) {
+  document.getElementById("detail-title").textContent = key;
+  const updates = history.updates;
+  const status = document.getElementById("status");
+  const charts = document.getElementById("charts");
+  const events = document.getElementById("events");
+  const statuses = document.getElementById("statuses");
+  status.replaceChildren();
+  charts.replaceChildren();
+  events.replaceChildren();
+  statuses.replaceChildren();
+  if (updates.length === 0) {
+    status.appendChild(el("p", { class: "muted" }, "No update yet: the first window has not closed."));
+    return;
+  }
+  const last = updates[updates.length - 1];
+  const line = el("p");
+  line.appendChild(el("span", { class: "pill " + statusClass(last.status), id: "current-status" }, last.status));
+  line.appendChild(document.createTextNode(
+    `  version ${last.version}, ${last.events_total.toLocaleString("en")} events; showing the last ${updates.length} update(s)`));
+  status.appendChild(line);
+  if (last.status_reason) status.appendChild(el("p", { class: "muted" }, last.status_reason));
+  for (let j = 0; j < last.coefficients.length; j++) charts.appendChild(coefficientChart(updates, j));
+  events.appendChild(eventsChart(updates));
+  statuses.appendChild(statusChart(updates));
+  document.body.setAttribute("data-rendered-model", key);
+  document.body.setAttribute("data-history-points", String(updates.length));
+}
+
+function choose(key) {
+  selected = key;
+  const url = new URL(window.location.href);
+  url.searchParams.set("model", key);
+  window.history.replaceState(null, "", url);
+  refresh();
+}
+
+let timer = null;
+async function refresh() {
+  clearTimeout(timer);
+  const error = document.getElementById("error");
+  try {
+    const health = await fetch("health", { cache: "no-store" }).then((r) => r.json());
+    const pill = document.getElementById("health");
+    pill.textContent = health.state;
+    pill.className = "pill " + (health.ready ? "ok" : "warn");
+    const list = await getJson("models?limit=1000");
+    if (!selected && list.models.length > 0) selected = list.models[0].model;
+    renderModels(list);
+    if (selected) {
+      renderDetail(selected, await getJson("models/" + encodeURIComponent(selected) + "/history?limit=" + HISTORY_LIMIT));
+    }
+    document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString("en-GB");
+    error.hidden = true;
+  } catch (e) {
+    error.textContent = "Cannot load: " + e.message;
+    error.hidden = false;
+  }
+  timer = setTimeout(refresh, REFRESH_MS);
+}
+
+refresh();
