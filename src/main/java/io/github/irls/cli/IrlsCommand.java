@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ReplayCommand.class,
       RunCommand.class,
+      SimulateCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class IrlsCommand implements Callable<Integer> {
