@@ -4,10 +4,12 @@ import io.github.irls.app.IrlsApplication;
 import io.github.irls.app.KafkaIo;
 import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.avro.LabeledEvent;
+import io.github.irls.avro.ModelSpec;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.EmbeddedKafkaBroker;
 import io.github.irls.demo.Simulator;
 import io.github.irls.query.ModelView;
+import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -147,6 +149,8 @@ public final class DemoCommand implements Callable<Integer> {
           broker.bootstrapServers(), config.inputTopic(), rate, truths.size(), windowEvents, gamma);
       out.flush();
 
+      publishSpecs(config, truths);
+
       final Simulator simulator = new Simulator(truths, seed);
       final AtomicLongArray produced = new AtomicLongArray(truths.size());
       final AtomicLong sent = new AtomicLong();
@@ -192,6 +196,36 @@ public final class DemoCommand implements Callable<Integer> {
       } catch (final IllegalStateException e) {
         // the JVM is shutting down: the hook is waiting for us
       }
+    }
+  }
+
+  /** The demo's forgetting factor for drifting models, set per key through the model-spec topic. */
+  static final double DRIFTING_GAMMA = 0.8;
+
+  /**
+   * Shows the model-spec topic at work: feature names for every model and, for a drifting one, its
+   * own forgetting factor, so that it follows its moving truth while the others keep all history.
+   */
+  private void publishSpecs(final IrlsConfig config, final List<Simulator.Truth> truths)
+      throws InterruptedException {
+    final AvroSerde<ModelSpec> serde = AvroSerde.of(ModelSpec.class);
+    final String topic = config.modelSpecsTopic();
+    try (Producer<String, byte[]> p = KafkaIo.eventProducer(config.clientProperties())) {
+      for (final Simulator.Truth truth : truths) {
+        final List<String> names = new ArrayList<>();
+        for (int j = 1; j < truth.beta().length; j++) {
+          names.add("f" + j);
+        }
+        final boolean drifting = java.util.Arrays.stream(truth.driftPerEvent()).anyMatch(v -> v != 0);
+        final ModelSpec spec = ModelSpec.newBuilder()
+            .setFeatureNames(names)
+            .setGamma(drifting ? DRIFTING_GAMMA : null)
+            .build();
+        p.send(new ProducerRecord<>(topic, truth.key(), serde.encode(spec)));
+      }
+      p.flush();
+    } catch (final RuntimeException e) {
+      throw new IllegalStateException("cannot publish the demo's model specs: " + e.getMessage(), e);
     }
   }
 
@@ -265,12 +299,9 @@ public final class DemoCommand implements Callable<Integer> {
       t.append(String.format("%-24s %7d %,9d %9.2f  %s%s%n", truth.key(), m.version(), m.eventsTotal(), distance,
           coefs.toString().stripTrailing(), drifting ? "  (drifting truth)" : ""));
     }
-    if (gamma == 1.0) {
-      t.append("distance = max |estimate - truth| / SE. The drifting model's truth moves 1.0 per 20,000 events;"
-          + " with gamma = 1 a model weighs all its history alike, so it lags (--gamma 0.8 follows it).\n");
-    } else {
-      t.append("distance = max |estimate - truth| / SE; gamma = " + gamma + " discounts old windows.\n");
-    }
+    t.append("distance = max |estimate - truth| / SE. The drifting model's truth moves 1.0 per 20,000 events; its"
+        + " ModelSpec sets gamma = " + DRIFTING_GAMMA + " (old windows discounted) so it follows; the others use"
+        + " gamma = " + gamma + ".\n");
     out.print(t);
     out.flush();
   }
