@@ -145,6 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
       final List<Simulator.Truth> truths = Simulator.demoModels();
       out.println("HTTP API: " + http + "  (GET /health, /models, /models/{key}; e.g. curl "
           + http + "/models/" + truths.get(0).key().replace("/", "%2F") + ")");
+      out.println("Dashboard: " + http + "/  (the models; coefficient trajectories with 95% bands per key)");
       out.printf("Kafka: %s; events topic %s; %,d events/s over %d models; windows of %,d events; gamma %s%n",
           broker.bootstrapServers(), config.inputTopic(), rate, truths.size(), windowEvents, gamma);
       out.flush();
