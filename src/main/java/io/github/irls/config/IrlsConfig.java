@@ -1,10 +1,7 @@
 package io.github.irls.config;
 
 import io.github.irls.serde.EventFormat;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.HashMap;
@@ -245,16 +242,8 @@ public final class IrlsConfig extends AbstractConfig {
    * @throws ConfigException if the result is invalid
    */
   public static IrlsConfig load(final Path file, final Map<String, ?> overrides) {
-    final Properties fromFile = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      fromFile.load(in);
-    } catch (final IOException e) {
-      throw new UncheckedIOException("Cannot read configuration file " + file + ": " + e.getMessage(), e);
-    }
-    final Map<String, Object> merged = new HashMap<>();
-    fromFile.stringPropertyNames().forEach(name -> merged.put(name, fromFile.getProperty(name).trim()));
-    merged.putAll(overrides);
-    return new IrlsConfig(merged);
+    // no environment here: the command line's order (file < IRLS_* < -D < flags) is ConfigSources'
+    return ConfigSources.resolve(java.util.Optional.of(file), Map.of(), Map.of(), overrides);
   }
 
   /** The same configuration with {@code overrides} applied on top. */
