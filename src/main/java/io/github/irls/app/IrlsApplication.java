@@ -1,8 +1,10 @@
 package io.github.irls.app;
 
+import io.github.irls.config.ConfigSources;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.Topics;
 import io.github.irls.http.HttpApi;
+import io.github.irls.metrics.IrlsMetrics;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.streams.IrlsTopology;
 import java.io.IOException;
@@ -40,6 +42,7 @@ public final class IrlsApplication implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch terminated = new CountDownLatch(1);
+  private final IrlsMetrics metrics;
   private volatile HttpApi http;
   private boolean closed;
 
@@ -50,6 +53,9 @@ public final class IrlsApplication implements AutoCloseable {
     props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     this.streams = new KafkaStreams(topology, props);
     this.queries = new StoreModelQueries(streams, config.publishCovariance());
+    // the stream threads and their clients exist from construction, so the binder sees their metrics
+    this.metrics = IrlsMetrics.bind(streams, config);
+    LOG.info("Configuration: {}", ConfigSources.redacted(config.originals()));
     streams.setStateListener((next, previous) -> {
       LOG.info("Kafka Streams {} -> {}", previous, next);
       if (next == KafkaStreams.State.RUNNING) {
@@ -102,7 +108,7 @@ public final class IrlsApplication implements AutoCloseable {
     app.streams.start();
     if (withHttp) {
       try {
-        app.http = HttpApi.start(config.httpHost(), config.httpPort(), app.queries);
+        app.http = HttpApi.start(config.httpHost(), config.httpPort(), app.queries, app.metrics::scrape);
       } catch (final IOException | RuntimeException e) {
         app.close();
         throw new IllegalStateException(
@@ -153,6 +159,11 @@ public final class IrlsApplication implements AutoCloseable {
     return queries;
   }
 
+  /** The metrics {@code GET /metrics} serves. */
+  public IrlsMetrics metrics() {
+    return metrics;
+  }
+
   /** {@code http://host:port} of the HTTP API, if it was started. */
   public Optional<String> httpAddress() {
     final HttpApi api = http;
@@ -185,6 +196,7 @@ public final class IrlsApplication implements AutoCloseable {
     if (!clean) {
       LOG.warn("Kafka Streams did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
     }
+    metrics.close();
     terminated.countDown();
     running.countDown();
     return clean;

@@ -21,12 +21,14 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small HTTP server of a running application: {@code GET /health}, {@code GET /models}, {@code
+ * The small HTTP server of a running application: {@code GET /health}, {@code GET /ready}, {@code
+ * GET /metrics} (Prometheus text), {@code GET /models}, {@code
  * GET /models/{key}}, {@code GET /models/{key}/history} and {@code GET /dead-letters}, answering JSON
  * from the state stores, and the dashboard at {@code /} ({@link DashboardHandler}). One handler per route; every
  * error (404, 405, 400, 500) is a JSON object {@code {"error": ..., "status": ...}}.
@@ -47,9 +49,18 @@ public final class HttpApi implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Binds {@code host:port} (port 0 picks a free one) and starts serving. */
+  /** Binds {@code host:port} (port 0 picks a free one) and starts serving; {@code /metrics} is empty. */
   public static HttpApi start(final String host, final int port, final ModelQueries queries)
       throws IOException {
+    return start(host, port, queries, () -> "");
+  }
+
+  /**
+   * Binds {@code host:port} (port 0 picks a free one) and starts serving; {@code GET /metrics}
+   * answers {@code metrics}' text (Prometheus text format 0.0.4).
+   */
+  public static HttpApi start(final String host, final int port, final ModelQueries queries,
+      final Supplier<String> metrics) throws IOException {
     final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     final AtomicInteger threads = new AtomicInteger();
     final ExecutorService executor =
@@ -61,7 +72,9 @@ public final class HttpApi implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    server.createContext("/health", guarded(new HealthHandler(queries)));
+    server.createContext("/health", guarded(new HealthHandler(queries, "/health", false)));
+    server.createContext("/ready", guarded(new HealthHandler(queries, "/ready", true)));
+    server.createContext("/metrics", guarded(new MetricsHandler(metrics)));
     server.createContext("/models", guarded(new ModelsHandler(queries)));
     server.createContext("/dead-letters", guarded(new DeadLettersHandler(queries)));
     // the dashboard's files; every other path is a JSON 404
@@ -179,22 +192,57 @@ public final class HttpApi implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
 
-  /** {@code GET /health}: 200 when queries can be answered, 503 otherwise. */
+  /**
+   * {@code GET /health} (liveness: 200 unless Kafka Streams is in ERROR or NOT_RUNNING) and {@code
+   * GET /ready} (readiness: 200 only while RUNNING, so that queries can be answered); 503
+   * otherwise. Both answer {@code {"state": ..., "live": ..., "ready": ...}}.
+   */
   private static final class HealthHandler implements Route {
     private final ModelQueries queries;
+    private final String route;
+    private final boolean readiness;
 
-    HealthHandler(final ModelQueries queries) {
+    HealthHandler(final ModelQueries queries, final String route, final boolean readiness) {
       this.queries = queries;
+      this.route = route;
+      this.readiness = readiness;
     }
 
     @Override
     public void handle(final HttpExchange exchange) throws IOException {
-      if (!"/health".equals(exchange.getRequestURI().getPath())) {
+      if (!route.equals(exchange.getRequestURI().getPath())) {
         throw new HttpError(404, "no route " + exchange.getRequestURI().getPath());
       }
       final ModelQueries.Health health = queries.health();
-      final Map<String, Object> body = Map.of("state", health.state(), "ready", health.ready());
-      send(exchange, health.ready() ? 200 : 503, JSON.writeValueAsBytes(body));
+      final Map<String, Object> body =
+          Map.of("state", health.state(), "live", health.live(), "ready", health.ready());
+      final boolean ok = readiness ? health.ready() : health.live();
+      send(exchange, ok ? 200 : 503, JSON.writeValueAsBytes(body));
+    }
+  }
+
+  /** {@code GET /metrics}: every metric in Prometheus text format 0.0.4. */
+  private static final class MetricsHandler implements Route {
+    private final Supplier<String> metrics;
+
+    MetricsHandler(final Supplier<String> metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(final HttpExchange exchange) throws IOException {
+      if (!"/metrics".equals(exchange.getRequestURI().getPath())) {
+        throw new HttpError(404, "no route " + exchange.getRequestURI().getPath());
+      }
+      final byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      final boolean head = "HEAD".equals(exchange.getRequestMethod());
+      exchange.sendResponseHeaders(200, head ? -1 : body.length);
+      if (!head) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      }
     }
   }
 

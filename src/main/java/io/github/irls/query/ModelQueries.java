@@ -32,6 +32,18 @@ public interface ModelQueries {
   /** The Kafka Streams state, e.g. {@code RUNNING}, and whether queries can be answered. */
   Health health();
 
-  /** The application's health as {@code GET /health} reports it. */
-  record Health(String state, boolean ready) {}
+  /**
+   * The application's health: {@code GET /health} answers 200 while it is {@link #live()}, {@code
+   * GET /ready} while it is {@code ready}.
+   */
+  record Health(String state, boolean ready) {
+
+    /**
+     * Whether the process can still do its work: false once Kafka Streams is in ERROR, PENDING_ERROR
+     * or NOT_RUNNING (it never leaves these by itself); rebalancing and restoring are alive.
+     */
+    public boolean live() {
+      return !"ERROR".equals(state) && !"PENDING_ERROR".equals(state) && !"NOT_RUNNING".equals(state);
+    }
+  }
 }

@@ -158,8 +158,8 @@ class HttpApiTest {
     // Given an application that is rebalancing
     ready = false;
 
-    // When health is asked
-    final HttpResponse<String> response = get("/health");
+    // When readiness is asked
+    final HttpResponse<String> response = get("/ready");
 
     // Then it is unavailable and says why
     assertThat(response.statusCode()).isEqualTo(503);

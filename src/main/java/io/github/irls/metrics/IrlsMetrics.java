@@ -1,0 +1,220 @@
+package io.github.irls.metrics;
+
+import io.github.irls.config.IrlsConfig;
+import io.github.irls.streams.DeadLetterReason;
+import io.github.irls.streams.IrlsStores;
+import io.github.irls.streams.ModelState;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * The application's metrics in Prometheus text format ({@code GET /metrics}), through Micrometer.
+ *
+ * <p>Everything is observed from outside the topology, so that the processors stay free of any
+ * metrics library:
+ *
+ * <ul>
+ *   <li>{@code irls_events_consumed_total}, {@code irls_events_per_second}: records the Kafka
+ *       Streams consumers of this instance fetched from the events topic (Kafka's per-topic fetch
+ *       metrics);
+ *   <li>{@code irls_steps_total}, {@code irls_steps_per_second}: coefficient updates this instance
+ *       sent to the coefficients topic; every step publishes exactly one (sends of transactions
+ *       that were later aborted count too);
+ *   <li>{@code irls_dead_letters_sent_total}: records this instance sent to the dead-letter topic;
+ *   <li>{@code irls_dead_letters{reason}}: records dead-lettered by the tasks hosted here, by
+ *       reason, read from the dead-letter count store (a gauge: the counts move with the tasks);
+ *   <li>{@code irls_models}: models in the stores hosted here;
+ *   <li>{@code irls_streams_state{state}}: 1 for the current Kafka Streams state, 0 for the others;
+ *   <li>{@code irls_step_latency_seconds} (histogram): wall-clock duration of a step, once {@link
+ *       #recordStep} is fed (no series before the first record);
+ *   <li>every Kafka Streams client metric, via Micrometer's {@link KafkaStreamsMetrics} binder
+ *       ({@code kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...), among
+ *       them the consumer's per-partition {@code records_lag}.
+ * </ul>
+ *
+ * <p>Store-derived values (models, dead letters by reason) are read once per {@link #scrape()};
+ * while the stores cannot be queried (rebalancing) they keep their last values.
+ */
+public final class IrlsMetrics implements AutoCloseable {
+
+  /** The {@code Content-Type} of {@link #scrape()}'s text. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final Duration BINDER_REFRESH = Duration.ofSeconds(10);
+  private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
+  private static final String PRODUCER_TOPIC_GROUP = "producer-topic-metrics";
+
+  private final KafkaStreams streams;
+  private final PrometheusMeterRegistry registry;
+  private final KafkaStreamsMetrics binder;
+  private final ScheduledExecutorService binderScheduler;
+  private final AtomicLong models = new AtomicLong();
+  private final Map<String, AtomicLong> deadLetters = new ConcurrentHashMap<>();
+
+  private IrlsMetrics(final KafkaStreams streams, final IrlsConfig config) {
+    this.streams = Objects.requireNonNull(streams, "streams");
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final String events = config.inputTopic();
+    final String coefficients = config.outputTopic();
+    final String dlq = config.dlqTopic();
+
+    FunctionCounter.builder("irls.events.consumed", streams,
+            s -> kafkaSum(s.metrics(), FETCH_GROUP, "records-consumed-total", events))
+        .description("Records fetched from the events topic by this instance's Kafka Streams consumers")
+        .tag("topic", events)
+        .register(registry);
+    Gauge.builder("irls.events.per.second", streams,
+            s -> kafkaSum(s.metrics(), FETCH_GROUP, "records-consumed-rate", events))
+        .description("Records per second fetched from the events topic (Kafka's sliding window)")
+        .tag("topic", events)
+        .register(registry);
+    FunctionCounter.builder("irls.steps", streams,
+            s -> kafkaSum(s.metrics(), PRODUCER_TOPIC_GROUP, "record-send-total", coefficients))
+        .description("Coefficient updates (one per step, i.e. per closed window) sent by this instance")
+        .tag("topic", coefficients)
+        .register(registry);
+    Gauge.builder("irls.steps.per.second", streams,
+            s -> kafkaSum(s.metrics(), PRODUCER_TOPIC_GROUP, "record-send-rate", coefficients))
+        .description("Coefficient updates per second sent by this instance (Kafka's sliding window)")
+        .tag("topic", coefficients)
+        .register(registry);
+    FunctionCounter.builder("irls.dead.letters.sent", streams,
+            s -> kafkaSum(s.metrics(), PRODUCER_TOPIC_GROUP, "record-send-total", dlq))
+        .description("Records sent to the dead-letter topic by this instance")
+        .tag("topic", dlq)
+        .register(registry);
+    for (final DeadLetterReason reason : DeadLetterReason.values()) {
+      final AtomicLong count = deadLetters.computeIfAbsent(reason.name(), r -> new AtomicLong());
+      Gauge.builder("irls.dead.letters", count, AtomicLong::get)
+          .description("Records dead-lettered by the tasks hosted on this instance, by reason")
+          .tag("reason", reason.name())
+          .register(registry);
+    }
+    Gauge.builder("irls.models", models, AtomicLong::get)
+        .description("Models in the state stores hosted on this instance")
+        .register(registry);
+    for (final KafkaStreams.State state : KafkaStreams.State.values()) {
+      Gauge.builder("irls.streams.state", streams, s -> s.state() == state ? 1 : 0)
+          .description("1 for the current Kafka Streams state of this instance, 0 for the others")
+          .tag("state", state.name())
+          .register(registry);
+    }
+    // per-partition metrics (e.g. records-lag) appear after the first assignment: look for new ones
+    // every 10 s rather than Micrometer's default minute
+    this.binderScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      final Thread t = new Thread(r, "irls-metrics-refresh");
+      t.setDaemon(true);
+      return t;
+    });
+    this.binder = new KafkaStreamsMetrics(streams, List.of(), binderScheduler, BINDER_REFRESH);
+    binder.bindTo(registry);
+  }
+
+  /**
+   * Registers the metrics of {@code streams} (running the topology {@code config} describes).
+   * Bind after {@link KafkaStreams#start()}, so that the stream threads' client metrics exist.
+   */
+  public static IrlsMetrics bind(final KafkaStreams streams, final IrlsConfig config) {
+    return new IrlsMetrics(streams, config);
+  }
+
+  /** Records the wall-clock duration of one step into {@code irls_step_latency_seconds}. */
+  public void recordStep(final Duration duration) {
+    Timer.builder("irls.step.latency")
+        .description("Wall-clock duration of one step: the fit of a closed window and its publication")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(duration.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Every metric in Prometheus text format 0.0.4 ({@link #CONTENT_TYPE}). */
+  public String scrape() {
+    refreshFromStores();
+    return registry.scrape();
+  }
+
+  /** The Micrometer registry, for further meters. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    binder.close();
+    binderScheduler.shutdownNow();
+    registry.close();
+  }
+
+  private void refreshFromStores() {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      return;
+    }
+    try {
+      long n = 0;
+      try (KeyValueIterator<String, ModelState> it = IrlsStores.models(streams).all()) {
+        while (it.hasNext()) {
+          it.next();
+          n++;
+        }
+      }
+      final Map<String, Long> counts = IrlsStores.deadLetterCounts(streams);
+      models.set(n);
+      deadLetters.forEach((reason, count) -> count.set(counts.getOrDefault(reason, 0L)));
+    } catch (final InvalidStateStoreException e) {
+      // rebalancing: keep the last values until the stores answer again
+    }
+  }
+
+  /**
+   * Sums the Kafka metric {@code name} of {@code group} tagged with {@code topic}. Kafka's consumer
+   * has long tagged topics with '.' replaced by '_' and newer versions add the exact name; the
+   * exact name wins so that a topic is never counted twice.
+   */
+  static double kafkaSum(final Map<MetricName, ? extends Metric> metrics, final String group, final String name,
+      final String topic) {
+    final List<Metric> exact = new ArrayList<>();
+    final List<Metric> legacy = new ArrayList<>();
+    final String legacyTopic = topic.replace('.', '_');
+    for (final Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+      final MetricName m = e.getKey();
+      if (!group.equals(m.group()) || !name.equals(m.name())) {
+        continue;
+      }
+      final String tag = m.tags().get("topic");
+      if (topic.equals(tag)) {
+        exact.add(e.getValue());
+      } else if (legacyTopic.equals(tag)) {
+        legacy.add(e.getValue());
+      }
+    }
+    double sum = 0;
+    for (final Metric metric : exact.isEmpty() ? legacy : exact) {
+      final Object v = metric.metricValue();
+      if (v instanceof Number number && Double.isFinite(number.doubleValue())) {
+        sum += number.doubleValue();
+      }
+    }
+    return sum;
+  }
+}
