@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ReplayCommand.class,
       RunCommand.class,
+      ScoreCommand.class,
       SimulateCommand.class,
       CommandLine.HelpCommand.class,
     })
