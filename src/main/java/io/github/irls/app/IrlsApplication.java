@@ -8,6 +8,9 @@ import io.github.irls.metrics.IrlsMetrics;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.streams.IrlsTopology;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
@@ -48,10 +51,7 @@ public final class IrlsApplication implements AutoCloseable {
 
   private IrlsApplication(final IrlsConfig config, final Topology topology) {
     this.config = config;
-    final Properties props = config.streamsProperties();
-    // the topology has no global stores; this only silences Kafka 4.x's advice to opt in now
-    props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    this.streams = new KafkaStreams(topology, props);
+    this.streams = new KafkaStreams(topology, streamsProperties(config));
     this.queries = new StoreModelQueries(streams, config.publishCovariance());
     // the stream threads and their clients exist from construction, so the binder sees their metrics
     this.metrics = IrlsMetrics.bind(streams, config);
@@ -81,11 +81,17 @@ public final class IrlsApplication implements AutoCloseable {
   }
 
   /**
-   * Checks that Kafka answers, creates the missing topics, builds the topology from {@code config}
-   * and starts it, then (when {@code withHttp}) the HTTP API on {@code http.host:http.port}.
+   * Checks the Kafka Streams settings and the state directory, checks that Kafka answers, creates
+   * the missing topics (or, with {@code topics.create=false}, checks that they exist), builds the
+   * topology from {@code config} and starts it, then (when {@code withHttp}) the HTTP API on {@code
+   * http.host:http.port}.
    *
-   * @throws KafkaUnavailableException if no broker answers or the topics cannot be created
-   * @throws IllegalStateException if the HTTP server cannot bind its address
+   * @throws org.apache.kafka.common.config.ConfigException if a Kafka Streams setting passed
+   *     through (e.g. {@code num.stream.threads}) is invalid
+   * @throws KafkaUnavailableException if no broker answers, or the topics cannot be created or are
+   *     missing
+   * @throws IllegalStateException if the state directory is unusable or the HTTP server cannot
+   *     bind its address
    */
   public static IrlsApplication start(final IrlsConfig config, final boolean withHttp) {
     return start(config, null, withHttp);
@@ -97,9 +103,16 @@ public final class IrlsApplication implements AutoCloseable {
    * configured IRLS topology.
    */
   public static IrlsApplication start(final IrlsConfig config, final Topology topology, final boolean withHttp) {
+    // a mistyped setting or directory is reported at once, not after waiting for a broker
+    new StreamsConfig(streamsProperties(config));
+    requireWritableDirectory(config.stateDir());
     KafkaReachability.check(config.adminProperties());
     try {
-      Topics.ensure(config);
+      if (config.createTopics()) {
+        Topics.ensure(config);
+      } else {
+        Topics.requireExisting(config);
+      }
     } catch (final IllegalStateException e) {
       throw new KafkaUnavailableException(e.getMessage(), e);
     }
@@ -116,6 +129,26 @@ public final class IrlsApplication implements AutoCloseable {
       }
     }
     return app;
+  }
+
+  private static Properties streamsProperties(final IrlsConfig config) {
+    final Properties props = config.streamsProperties();
+    // the topology has no global stores; this only silences Kafka 4.x's advice to opt in now
+    props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    return props;
+  }
+
+  private static void requireWritableDirectory(final String dir) {
+    final Path path = Path.of(dir);
+    try {
+      Files.createDirectories(path);
+    } catch (final IOException | UnsupportedOperationException e) {
+      throw new IllegalStateException("Cannot use " + IrlsConfig.STATE_DIR_CONFIG + " " + dir + ": "
+          + (e instanceof FileAlreadyExistsException ? "it is a file" : KafkaReachability.rootMessage(e)), e);
+    }
+    if (!Files.isWritable(path)) {
+      throw new IllegalStateException("Cannot use " + IrlsConfig.STATE_DIR_CONFIG + " " + dir + ": not writable");
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.irls.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +40,16 @@ public final class IrlsCommand implements Callable<Integer> {
     final CommandLine cmd = new CommandLine(new IrlsCommand());
     // picocli also consults this mapper for usage errors, so those must keep their exit code 2.
     cmd.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? 2 : 1);
+    // one clear line and a pointer to --help: the full usage buries a bad -D value under 20 lines
+    cmd.setParameterExceptionHandler((e, args) -> {
+      final CommandLine failed = e.getCommandLine();
+      final PrintWriter err = failed.getErr();
+      err.println(e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+      err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+      err.flush();
+      return failed.getCommandSpec().exitCodeOnInvalidInput();
+    });
     return cmd;
   }
 

@@ -6,14 +6,18 @@ import io.github.irls.config.IrlsConfig;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code run --bootstrap-servers HOST:PORT}: the streams application and its HTTP API, until SIGTERM. */
 @Command(
@@ -25,7 +29,13 @@ import picocli.CommandLine.Option;
           + "missing topics, fits every model key of the events topic, publishes coefficient "
           + "updates, and serves GET /health, GET /models and GET /models/{key} over HTTP.",
       "",
-      "Exit codes: 0 stopped by a signal, 1 Kafka unreachable or the application failed, 2 usage error."
+      "SIGTERM or Ctrl-C commits the work in progress, leaves the consumer group, prints "
+          + "'irls-streams stopped' and exits 0.",
+      "",
+      "Exit codes: 0 stopped by SIGTERM/SIGINT after a clean close; 1 Kafka unreachable, a topic "
+          + "missing (topics.create=false), the state directory unusable, the application failed, "
+          + "or it did not close in time; 2 usage error, including an invalid option value "
+          + "(-D, --config)."
     })
 public final class RunCommand implements Callable<Integer> {
 
@@ -62,9 +72,13 @@ public final class RunCommand implements Callable<Integer> {
     final IrlsApplication app;
     try {
       app = IrlsApplication.start(config);
+    } catch (final ConfigException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "Invalid configuration: " + e.getMessage(), e);
     } catch (final KafkaUnavailableException | IllegalStateException e) {
       return ProduceCommand.fail(err, e.getMessage());
     }
+    final Map<Signal, SignalHandler> previousHandlers = trapStopSignals();
+    // other ways the JVM may end (SIGHUP, System.exit elsewhere) still close the application
     final Thread hook = new Thread(() -> {
       stop.countDown();
       app.close();
@@ -80,18 +94,45 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
       if (stop.getCount() == 0) {
+        if (!app.closeAndReport()) {
+          return ProduceCommand.fail(err, "Kafka Streams did not stop within the close timeout; the next "
+              + "start resumes from the last commit");
+        }
+        err.printf("irls-streams stopped: work committed, consumer group %s left%n", config.applicationId());
+        err.flush();
         return 0;
       }
       return ProduceCommand.fail(err, "The streams application stopped (" + app.state() + ")"
           + app.failure().map(e -> ": " + e).orElse(""));
     } finally {
       app.close();
+      previousHandlers.forEach(Signal::handle);
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (final IllegalStateException e) {
         // the JVM is shutting down and runs the hook itself
       }
     }
+  }
+
+  /**
+   * Routes SIGTERM and SIGINT to {@link #stop()}, so that {@link #call()} closes the application
+   * and returns its own exit code: a JVM that shuts down on a signal exits with 128 + the signal's
+   * number (143 for SIGTERM), whatever its shutdown hooks do.
+   *
+   * @return the handlers replaced, to put back
+   */
+  private Map<Signal, SignalHandler> trapStopSignals() {
+    final Map<Signal, SignalHandler> previous = new HashMap<>();
+    for (final String name : List.of("TERM", "INT")) {
+      try {
+        final Signal signal = new Signal(name);
+        previous.put(signal, Signal.handle(signal, s -> stop()));
+      } catch (final IllegalArgumentException e) {
+        // not available on this platform or with -Xrs: the shutdown hook still closes the application
+      }
+    }
+    return previous;
   }
 
   /** Stops a running {@link #call()} as SIGTERM would (for tests). */

@@ -134,6 +134,11 @@ public final class IrlsConfig extends AbstractConfig {
   public static final String TOPIC_REPLICATION_FACTOR_DOC =
       "Replication factor of the topics the application creates.";
 
+  public static final String TOPICS_CREATE_CONFIG = "topics.create";
+  public static final String TOPICS_CREATE_DOC =
+      "Create the missing topics at start; false makes a missing topic a startup error naming it"
+          + " (for clusters where topics are provisioned separately).";
+
   /** Step modes accepted by {@value #STEP_MODE_CONFIG}. */
   public static final List<String> STEP_MODES = List.of("renewable", "newton");
 
@@ -194,7 +199,9 @@ public final class IrlsConfig extends AbstractConfig {
           .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.atLeast(1),
               Importance.LOW, TOPIC_PARTITIONS_DOC)
           .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.atLeast(1),
-              Importance.LOW, TOPIC_REPLICATION_FACTOR_DOC);
+              Importance.LOW, TOPIC_REPLICATION_FACTOR_DOC)
+          .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, true,
+              Importance.LOW, TOPICS_CREATE_DOC);
 
   /** Options that only this application reads; everything else may be meant for Kafka. */
   private static final Set<String> APPLICATION_ONLY =
@@ -202,7 +209,7 @@ public final class IrlsConfig extends AbstractConfig {
           INPUT_FORMAT_CONFIG, WINDOW_EVENTS_CONFIG, WINDOW_MS_CONFIG, IDLE_CLOSE_MS_CONFIG,
           GRACE_MS_CONFIG, STEP_MODE_CONFIG, LAMBDA_CONFIG, LAMBDA_INTERCEPT_CONFIG, GAMMA_CONFIG,
           MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
-          TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG);
+          TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG);
 
   /** Streams settings whose values this class owns (the rest of the originals pass through). */
   private static final Set<String> STREAMS_OWNED =
@@ -402,6 +409,10 @@ public final class IrlsConfig extends AbstractConfig {
 
   public short topicReplicationFactor() {
     return getShort(TOPIC_REPLICATION_FACTOR_CONFIG);
+  }
+
+  public boolean createTopics() {
+    return getBoolean(TOPICS_CREATE_CONFIG);
   }
 
   /**

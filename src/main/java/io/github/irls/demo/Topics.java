@@ -75,10 +75,47 @@ public final class Topics {
     return created;
   }
 
+  /**
+   * Checks that the topics the application needs exist, without creating any (for {@code
+   * topics.create=false}).
+   *
+   * @throws IllegalStateException naming every missing topic and how to create it, or if the
+   *     cluster does not answer in time
+   */
+  public static void requireExisting(final Admin admin, final IrlsConfig config) {
+    final List<NewTopic> required = required(config);
+    final Set<String> existing;
+    try {
+      existing = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (final ExecutionException e) {
+      throw new IllegalStateException("Cannot list the topics: " + e.getCause().getMessage(), e.getCause());
+    } catch (final TimeoutException e) {
+      throw new IllegalStateException("Timed out after " + TIMEOUT.toSeconds() + " s listing the topics", e);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while listing the topics", e);
+    }
+    final List<String> missing = required.stream().map(NewTopic::name).filter(t -> !existing.contains(t)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException((missing.size() == 1 ? "Topic " : "Topics ") + String.join(", ", missing)
+          + (missing.size() == 1 ? " does" : " do") + " not exist and " + IrlsConfig.TOPICS_CREATE_CONFIG
+          + " is false: create " + (missing.size() == 1 ? "it" : "them") + " with " + config.topicPartitions()
+          + " partitions (" + config.modelSpecsTopic() + " compacted), or set " + IrlsConfig.TOPICS_CREATE_CONFIG
+          + "=true");
+    }
+  }
+
   /** Opens an admin client with {@code config}'s connection settings and ensures the topics. */
   public static Set<String> ensure(final IrlsConfig config) {
     try (Admin admin = Admin.create(config.adminProperties())) {
       return ensure(admin, config);
+    }
+  }
+
+  /** Opens an admin client with {@code config}'s connection settings and {@link #requireExisting}. */
+  public static void requireExisting(final IrlsConfig config) {
+    try (Admin admin = Admin.create(config.adminProperties())) {
+      requireExisting(admin, config);
     }
   }
 }

@@ -1,0 +1,487 @@
+package io.github.irls.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.irls.avro.CoefficientUpdate;
+import io.github.irls.config.IrlsConfig;
+import io.github.irls.demo.Simulator;
+import io.github.irls.demo.Topics;
+import io.github.irls.serde.AvroSerde;
+import io.github.irls.serde.EventFormat;
+import io.github.irls.streams.StepMode;
+import io.github.irls.testing.KafkaIntegrationTest;
+import io.github.irls.testing.RunProcess;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once across a crash and a clean stop, with the application as users run it: {@code run}
+ * in separate JVMs, sent SIGKILL or SIGTERM midway through a fixed event file, restarted, and its
+ * committed output compared with an undisturbed {@code replay} of the same file.
+ *
+ * <p>The file: 1,000 keys, 200 events each (p = 3, one seeded simulator, rows in a seeded random
+ * order), windows of 50 events, so every window closes by count and the run is over when every
+ * row is committed. It is produced in parts, so that a crash or stop always lands with part of the
+ * file not yet even produced: 50% before, 25% after the kill (processed by the survivor alone), 25%
+ * after the restart.
+ */
+class FailoverIT extends KafkaIntegrationTest {
+
+  private static final int KEYS = 1000;
+  private static final int EVENTS_PER_KEY = 200;
+  private static final int P = 3;
+  private static final long WINDOW = 50;
+  private static final int PARTITIONS = 4;
+  private static final long SEED = 20_240_517L;
+  private static final long ROWS = (long) KEYS * EVENTS_PER_KEY;
+  private static final long PART_1 = ROWS / 2;
+  private static final long PART_2 = ROWS / 4;
+  private static final long UPDATES = ROWS / WINDOW;
+  /** Half of the updates the first part can give: the stop comes while part 1 is being processed. */
+  private static final long STOP_AFTER_UPDATES = UPDATES / 4;
+  private static final Duration BOUND = Duration.ofSeconds(120);
+  private static final Comparator<TopicPartition> BY_PARTITION = Comparator.comparingInt(TopicPartition::partition);
+
+  @TempDir static Path dir;
+  private static Path events;
+  private static Map<String, Long> rowsPerKey;
+  private static Map<String, List<CoefficientUpdate>> undisturbed;
+
+  /** What a run left in its topics, for the report. */
+  private record Outcome(long input, long counted, long updates, long deadLetters, double maxRelativeDifference) {}
+
+  @BeforeAll
+  static void writeTheFileAndReplayItUndisturbed() throws Exception {
+    events = dir.resolve("failover-events.csv");
+    rowsPerKey = writeEvents(events);
+    final long started = System.nanoTime();
+    final Replay.Result replay = Replay.run(
+        new Replay.Settings(events, WINDOW, 1.0, 1e-6, 1e-6, StepMode.RENEWABLE, PARTITIONS,
+            Optional.of(bootstrapServers()), Map.of()),
+        line -> System.out.println("[undisturbed replay] " + line));
+    System.out.printf("[undisturbed replay] %.1f s%n", (System.nanoTime() - started) / 1e9);
+    assertThat(replay.rowsPerKey()).isEqualTo(rowsPerKey);
+    assertThat(replay.deadLetters().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    undisturbed = replay.updates().stream()
+        .collect(Collectors.groupingBy(CoefficientUpdate::getModelKey, TreeMap::new, Collectors.toList()));
+    assertThat(undisturbed).hasSize(KEYS);
+    // the reference itself: every window of every key closed once, every event in it
+    undisturbed.forEach((key, updates) -> {
+      assertThat(updates).extracting(CoefficientUpdate::getVersion).as(key)
+          .containsExactly(1L, 2L, 3L, 4L);
+      assertThat(updates.get(updates.size() - 1).getEventsTotal()).as(key).isEqualTo(EVENTS_PER_KEY);
+    });
+  }
+
+  @Test
+  void shouldCountEveryEventOnceWhenAnInstanceIsKilledMidwayAndRestarted() throws Exception {
+    // Given two run processes of one application id and half the file produced
+    final Setup run = new Setup("failover");
+    try (Admin admin = run.admin();
+        EventCsvReader reader = EventCsvReader.open(events);
+        Producer<String, byte[]> producer = KafkaIo.eventProducer(run.config.clientProperties());
+        RunProcess a = run.start("a");
+        RunProcess b = run.start("b");
+        UpdateCounter updates = new UpdateCounter(run.config.outputTopic())) {
+      await("both instances to hold input partitions", () -> run.membership(admin).holders().size() == 2, a, b);
+      final long started = System.nanoTime();
+      KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, PART_1, n -> { });
+
+      // When b is killed with SIGKILL after a quarter of all updates are committed
+      await(STOP_AFTER_UPDATES + " committed updates", () -> updates.count() >= STOP_AFTER_UPDATES, a, b);
+      final Membership beforeKill = run.membership(admin);
+      final Map<TopicPartition, Long> committedAtKill = KafkaIo.committedOffsets(admin, run.id);
+      final long updatesAtKill = updates.count();
+      final int killExit = b.kill(BOUND);
+      final long killedAt = System.nanoTime();
+
+      // and the survivor a takes over b's partitions and processes the next quarter alone
+      KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, PART_2, n -> { });
+      final Set<TopicPartition> bPartitions = beforeKill.partitionsOf("b");
+      await("a to process b's partitions alone", () -> {
+        final Membership m = run.membership(admin);
+        return m.holders().equals(Set.of("a")) && m.partitionsOf("a").size() == PARTITIONS
+            && progressed(KafkaIo.committedOffsets(admin, run.id), committedAtKill, bPartitions);
+      }, a);
+      final double takeoverSeconds = (System.nanoTime() - killedAt) / 1e9;
+
+      // and b restarts on its old state directory, gets partitions back, and the last quarter arrives
+      try (RunProcess restarted = run.start("b")) {
+        await("the restarted b to hold input partitions", () -> run.membership(admin).holders().size() == 2,
+            a, restarted);
+        final Set<TopicPartition> bPartitionsAfterRestart = run.membership(admin).partitionsOf("b");
+        KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, Long.MAX_VALUE, n -> { });
+        final Map<TopicPartition, Long> end = KafkaIo.endOffsets(admin, run.config.inputTopic());
+        await("every row to be committed",
+            () -> KafkaIo.committedTowards(admin, run.id, end) == ROWS, a, restarted);
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        final int aExit = a.terminate(BOUND);
+        final int restartedExit = restarted.terminate(BOUND);
+
+        // Then b really died of SIGKILL while it held partitions, with part of the file not yet produced
+        assertThat(killExit).as("exit code of SIGKILL (128 + 9)").isEqualTo(137);
+        assertThat(bPartitions).as("b's input partitions when killed").isNotEmpty();
+        final long committedRowsAtKill = committedAtKill.entrySet().stream()
+            .filter(e -> e.getKey().topic().equals(run.config.inputTopic()))
+            .mapToLong(Map.Entry::getValue).sum();
+        assertThat(committedRowsAtKill).isLessThan(ROWS);
+        assertThat(bPartitionsAfterRestart).isNotEmpty();
+        assertThat(aExit).as(a.tail()).isZero();
+        assertThat(restartedExit).as(restarted.tail()).isZero();
+
+        // and the committed output is the undisturbed one: every event counted once, no version twice
+        final Outcome outcome = assertUndisturbed(run.config);
+        final long aborted = updatesIncludingAborted(run.config.outputTopic()) - outcome.updates();
+        System.out.printf("[failover] killed b (SIGKILL, exit %d) once, holding %s, after %,d committed updates "
+                + "and %,d of %,d rows committed; a alone held all %d partitions and progressed on b's %.1f s later; "
+                + "b restarted and got %s back%n",
+            killExit, bPartitions, updatesAtKill, committedRowsAtKill, PART_1, PARTITIONS, takeoverSeconds,
+            bPartitionsAfterRestart);
+        System.out.printf("[failover] input %,d events, counted %,d, dead letters %,d, updates %,d (%,d aborted "
+                + "records in the output topic), max relative difference to the undisturbed replay %.3g; "
+                + "first row produced to last committed %.1f s%n",
+            outcome.input(), outcome.counted(), outcome.deadLetters(), outcome.updates(), aborted,
+            outcome.maxRelativeDifference(), seconds);
+      }
+    }
+  }
+
+  @Test
+  void shouldStopCleanlyOnSigtermAndResumeWithoutLossOrDuplicates() throws Exception {
+    // Given one run process and half the file produced
+    final Setup run = new Setup("sigterm");
+    try (Admin admin = run.admin();
+        EventCsvReader reader = EventCsvReader.open(events);
+        Producer<String, byte[]> producer = KafkaIo.eventProducer(run.config.clientProperties());
+        RunProcess first = run.start("a");
+        UpdateCounter updates = new UpdateCounter(run.config.outputTopic())) {
+      await("the instance to hold input partitions", () -> run.membership(admin).holders().size() == 1, first);
+      final long started = System.nanoTime();
+      KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, PART_1, n -> { });
+
+      // When it gets SIGTERM after a quarter of all updates are committed
+      await(STOP_AFTER_UPDATES + " committed updates", () -> updates.count() >= STOP_AFTER_UPDATES, first);
+      final int exit = first.terminate(BOUND);
+      final long committedRowsAtStop = KafkaIo.committedTowards(admin, run.id,
+          KafkaIo.endOffsets(admin, run.config.inputTopic()));
+
+      // Then it closes cleanly: exit code 0, the stopped message, its group left at once
+      assertThat(exit).as(first.tail()).isZero();
+      assertThat(first.log()).contains("irls-streams stopped: work committed");
+      assertThat(first.log().lines().filter(l -> l.startsWith("Error:"))).as(first.tail()).isEmpty();
+      final Membership afterStop = run.membership(admin);
+      assertThat(afterStop.state()).isEqualTo(GroupState.EMPTY);
+      assertThat(afterStop.members()).isZero();
+
+      // When it is restarted and the rest of the file arrives
+      try (RunProcess second = run.start("a")) {
+        KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, Long.MAX_VALUE, n -> { });
+        final Map<TopicPartition, Long> end = KafkaIo.endOffsets(admin, run.config.inputTopic());
+        await("every row to be committed", () -> KafkaIo.committedTowards(admin, run.id, end) == ROWS, second);
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(second.terminate(BOUND)).as(second.tail()).isZero();
+
+        // Then nothing is lost or counted twice
+        assertThat(committedRowsAtStop).isLessThan(ROWS);
+        final Outcome outcome = assertUndisturbed(run.config);
+        System.out.printf("[sigterm] stopped (SIGTERM, exit %d) once after %,d committed updates, %,d of %,d rows "
+                + "committed at the stop; input %,d events, counted %,d, dead letters %,d, updates %,d, max relative "
+                + "difference %.3g; %.1f s%n",
+            exit, STOP_AFTER_UPDATES, committedRowsAtStop, PART_1, outcome.input(), outcome.counted(),
+            outcome.deadLetters(), outcome.updates(), outcome.maxRelativeDifference(), seconds);
+      }
+    }
+  }
+
+  /**
+   * Reads the committed output and the dead-letter topic and checks them against the undisturbed
+   * replay: per key, versions 1, 2, 3, 4 in that order and nothing else, the last events_total equal
+   * to the key's rows in the file, every update's coefficients and standard errors within 1e-9
+   * relative; no dead letters.
+   */
+  private static Outcome assertUndisturbed(final IrlsConfig config) {
+    final List<ConsumerRecord<String, CoefficientUpdate>> records = KafkaIo.readAll(config.clientProperties(),
+        config.outputTopic(), AvroSerde.of(CoefficientUpdate.class).deserializer());
+    // partition by partition in offset order: each key's updates in the order they were published
+    final Map<String, List<CoefficientUpdate>> byKey = new TreeMap<>();
+    records.forEach(r -> byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value()));
+    final long deadLetters = KafkaIo.readAll(config.clientProperties(), config.dlqTopic(), new ByteArrayDeserializer())
+        .size();
+
+    assertThat(byKey.keySet()).isEqualTo(undisturbed.keySet());
+    double maxRelative = 0;
+    long counted = 0;
+    for (final Map.Entry<String, List<CoefficientUpdate>> e : byKey.entrySet()) {
+      final String key = e.getKey();
+      final List<CoefficientUpdate> actual = e.getValue();
+      final List<CoefficientUpdate> expected = undisturbed.get(key);
+      assertThat(actual).extracting(CoefficientUpdate::getVersion).as("versions of %s", key)
+          .containsExactly(1L, 2L, 3L, 4L);
+      final long total = actual.get(actual.size() - 1).getEventsTotal();
+      assertThat(total).as("events_total of %s", key).isEqualTo(rowsPerKey.get(key));
+      counted += total;
+      for (int t = 0; t < actual.size(); t++) {
+        final CoefficientUpdate u = actual.get(t);
+        final CoefficientUpdate r = expected.get(t);
+        assertThat(u.getEventsTotal()).isEqualTo(r.getEventsTotal());
+        assertThat(u.getWindowEvents()).isEqualTo(WINDOW);
+        maxRelative = Math.max(maxRelative, assertClose(u.getCoefficients(), r.getCoefficients(), key, t));
+        maxRelative = Math.max(maxRelative, assertClose(u.getStdErrors(), r.getStdErrors(), key, t));
+      }
+    }
+    assertThat(deadLetters).isZero();
+    final long input = rowsPerKey.values().stream().mapToLong(Long::longValue).sum();
+    assertThat(counted).isEqualTo(input);
+    return new Outcome(input, counted, records.size(), deadLetters, maxRelative);
+  }
+
+  private static double assertClose(final List<Double> actual, final List<Double> expected, final String key,
+      final int t) {
+    assertThat(actual).hasSameSizeAs(expected);
+    double max = 0;
+    for (int j = 0; j < actual.size(); j++) {
+      final double a = actual.get(j);
+      final double r = expected.get(j);
+      assertThat(a).as("%s version %d, element %d", key, t + 1, j).isCloseTo(r, within(1e-9 * Math.abs(r)));
+      if (r != 0) {
+        max = Math.max(max, Math.abs(a - r) / Math.abs(r));
+      }
+    }
+    return max;
+  }
+
+  private static boolean progressed(final Map<TopicPartition, Long> now, final Map<TopicPartition, Long> before,
+      final Set<TopicPartition> partitions) {
+    return partitions.stream().allMatch(tp -> now.getOrDefault(tp, 0L) > before.getOrDefault(tp, 0L));
+  }
+
+  /** 1,000 keys x 200 events, rows in a seeded random order; returns the rows per key. */
+  private static Map<String, Long> writeEvents(final Path file) throws Exception {
+    final Simulator simulator = new Simulator(Simulator.randomModels(KEYS, P, SEED), SEED + 1);
+    final int[] order = new int[(int) ROWS];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i % KEYS;
+    }
+    final Random random = new Random(SEED + 2);
+    for (int i = order.length - 1; i > 0; i--) {
+      final int j = random.nextInt(i + 1);
+      final int swap = order[i];
+      order[i] = order[j];
+      order[j] = swap;
+    }
+    final Map<String, Long> rows = new LinkedHashMap<>();
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("model,y");
+      for (int j = 1; j <= P; j++) {
+        w.write(",x" + j);
+      }
+      w.write("\n");
+      for (final int k : order) {
+        final Simulator.Event e = simulator.next(k);
+        w.write(e.key());
+        w.write(e.label() == 1.0 ? ",1" : ",0");
+        for (final double x : e.features()) {
+          w.write(",");
+          w.write(Double.toString(x));
+        }
+        w.write("\n");
+        rows.merge(e.key(), 1L, Long::sum);
+      }
+    }
+    return rows;
+  }
+
+  /** Waits for {@code condition}; on timeout fails with the logs of {@code processes}. */
+  private static void await(final String what, final BooleanSupplier condition, final RunProcess... processes)
+      throws InterruptedException {
+    final long deadline = System.nanoTime() + BOUND.toNanos();
+    while (!condition.getAsBoolean()) {
+      for (final RunProcess p : processes) {
+        assertThat(p.isAlive()).as("%s is running while waiting for %s; its log:%n%s", p.name(), what, p.tail())
+            .isTrue();
+      }
+      if (System.nanoTime() > deadline) {
+        final StringBuilder logs = new StringBuilder();
+        for (final RunProcess p : processes) {
+          logs.append("\n--- ").append(p.name()).append(" ---\n").append(p.tail());
+        }
+        throw new AssertionError("Waited " + BOUND.toSeconds() + " s for " + what + logs);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * The group's state, its members, and which instance holds which input partitions (by the
+   * client.id prefix of its consumer; none while a rebalance is under way).
+   */
+  private record Membership(GroupState state, int members, Map<String, Set<TopicPartition>> partitions) {
+    Set<String> holders() {
+      return partitions.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+          .collect(Collectors.toSet());
+    }
+
+    Set<TopicPartition> partitionsOf(final String instance) {
+      return partitions.getOrDefault(instance, Set.of());
+    }
+  }
+
+  /** One application id, its own topics, and the run command line of its instances. */
+  private static final class Setup {
+    final String id;
+    final IrlsConfig config;
+    final Map<String, String> options = new LinkedHashMap<>();
+
+    Setup(final String name) throws Exception {
+      id = uniqueTopic(name);
+      options.put(IrlsConfig.APPLICATION_ID_CONFIG, id);
+      options.put(IrlsConfig.INPUT_TOPIC_CONFIG, id + ".events");
+      options.put(IrlsConfig.OUTPUT_TOPIC_CONFIG, id + ".coefficients");
+      options.put(IrlsConfig.DLQ_TOPIC_CONFIG, id + ".dlq");
+      options.put(IrlsConfig.MODEL_SPECS_TOPIC_CONFIG, id + ".specs");
+      options.put(IrlsConfig.TOPIC_PARTITIONS_CONFIG, Integer.toString(PARTITIONS));
+      // the replay's settings: windows close by count only
+      options.put(IrlsConfig.WINDOW_EVENTS_CONFIG, Long.toString(WINDOW));
+      options.put(IrlsConfig.WINDOW_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+      options.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+      options.put(IrlsConfig.STEP_MODE_CONFIG, StepMode.RENEWABLE.configName());
+      options.put(IrlsConfig.GAMMA_CONFIG, "1.0");
+      options.put(IrlsConfig.LAMBDA_CONFIG, "1e-6");
+      options.put(IrlsConfig.LAMBDA_INTERCEPT_CONFIG, "1e-6");
+      // the broker's minimum: a killed member is noticed after 6 s instead of the default 45 s
+      options.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
+      options.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+      // a restarted instance gets its tasks back at once (restoring them from the changelogs) rather
+      // than warming them up until the next probing rebalance, 10 minutes later by default
+      options.put("acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
+      final Map<String, Object> props = new HashMap<>(options);
+      props.put(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+      config = new IrlsConfig(props);
+      try (Admin admin = admin()) {
+        Topics.ensure(admin, config);
+      }
+    }
+
+    Admin admin() {
+      return Admin.create(config.adminProperties());
+    }
+
+    /** {@code run} as instance {@code instance}: its own state directory and log, kept across restarts. */
+    RunProcess start(final String instance) throws Exception {
+      final Path state = Files.createDirectories(dir.resolve(id + "-" + instance + "-state"));
+      final List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrapServers(),
+          "--http-port", "0"));
+      options.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
+      args.addAll(List.of("-D", IrlsConfig.STATE_DIR_CONFIG + "=" + state, "-D", "client.id=" + instance));
+      return RunProcess.start(instance, dir.resolve(id + "-" + instance + ".log"), args);
+    }
+
+    Membership membership(final Admin admin) {
+      try {
+        final ConsumerGroupDescription group =
+            admin.describeConsumerGroups(List.of(id)).describedGroups().get(id).get();
+        final Map<String, Set<TopicPartition>> partitions = new TreeMap<>();
+        if (group.groupState() != GroupState.STABLE) {
+          return new Membership(group.groupState(), group.members().size(), Map.of());
+        }
+        for (final MemberDescription m : group.members()) {
+          final String clientId = m.clientId();
+          final int cut = clientId.indexOf("-StreamThread");
+          final String instance = cut < 0 ? clientId : clientId.substring(0, cut);
+          m.assignment().topicPartitions().stream()
+              .filter(tp -> tp.topic().equals(config.inputTopic()))
+              .forEach(tp -> partitions.computeIfAbsent(instance, k -> new TreeSet<>(BY_PARTITION)).add(tp));
+        }
+        return new Membership(group.groupState(), group.members().size(), partitions);
+      } catch (final ExecutionException e) {
+        if (e.getCause() instanceof GroupIdNotFoundException) {
+          return new Membership(GroupState.DEAD, 0, Map.of());
+        }
+        throw new IllegalStateException("Cannot describe group " + id, e);
+      } catch (final InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted describing group " + id, e);
+      }
+    }
+  }
+
+  /** Counts the committed records of a topic as they arrive (read_committed, from the beginning). */
+  private static final class UpdateCounter implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private long count;
+
+    UpdateCounter(final String topic) {
+      consumer = new KafkaConsumer<>(consumerProperties(), new StringDeserializer(), new ByteArrayDeserializer());
+      final List<TopicPartition> partitions = new ArrayList<>();
+      consumer.partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+    }
+
+    long count() {
+      count += consumer.poll(Duration.ofMillis(100)).count();
+      return count;
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  /** Records in {@code topic} read_uncommitted: the committed ones plus those of aborted transactions. */
+  private static long updatesIncludingAborted(final String topic) {
+    final Map<String, Object> props = new HashMap<>(consumerProperties());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    long n = 0;
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      final List<TopicPartition> partitions = new ArrayList<>();
+      consumer.partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      final Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      final long deadline = System.nanoTime() + BOUND.toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        n += consumer.poll(Duration.ofMillis(200)).count();
+      }
+    }
+    return n;
+  }
+}
