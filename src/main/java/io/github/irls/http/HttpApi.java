@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -351,7 +352,8 @@ public final class HttpApi implements AutoCloseable {
     g.writeNumberField("version", m.version());
     g.writeNumberField("events_total", m.eventsTotal());
     g.writeStringField("status", m.status());
-    g.writeStringField("href", "/models/" + m.key());
+    // Keys may hold '/' or spaces: the link must be one path segment, as the route decodes it.
+    g.writeStringField("href", "/models/" + URLEncoder.encode(m.key(), StandardCharsets.UTF_8).replace("+", "%20"));
     g.writeEndObject();
   }
 

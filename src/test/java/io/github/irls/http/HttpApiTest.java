@@ -112,6 +112,19 @@ class HttpApiTest {
   }
 
   @Test
+  void shouldLinkEachListedModelToItsOwnRouteEvenWithSlashesInTheKey() throws Exception {
+    // Given a model whose key holds a slash and a space
+    models.put("shop/7 eu", view("shop/7 eu", new double[] {0}, new double[] {1}));
+
+    // When the list is followed to the model
+    final String href = JSON.readTree(get("/models").body()).get("models").get(0).get("href").asText();
+
+    // Then the link is one encoded segment that answers with that model
+    assertThat(href).isEqualTo("/models/shop%2F7%20eu");
+    assertThat(JSON.readTree(get(href).body()).get("model").asText()).isEqualTo("shop/7 eu");
+  }
+
+  @Test
   void shouldAnswerUnknownKeysAndRoutesWithJson404() throws Exception {
     // Given no models
     // When an unknown key and an unknown route are requested
@@ -149,6 +162,7 @@ class HttpApiTest {
 
     // Then it lists two and links to the next page
     assertThat(page.get("models")).hasSize(2);
+    assertThat(page.get("models").get(0).get("href").asText()).isEqualTo("/models/a");
     assertThat(page.get("next").asText()).isEqualTo("/models?offset=2&limit=2");
     assertThat(get("/models?limit=zero").statusCode()).isEqualTo(400);
   }
