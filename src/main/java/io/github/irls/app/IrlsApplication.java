@@ -7,6 +7,8 @@ import io.github.irls.http.HttpApi;
 import io.github.irls.metrics.IrlsMetrics;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.streams.IrlsTopology;
+import io.github.irls.streams.StepListener;
+import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -116,8 +118,17 @@ public final class IrlsApplication implements AutoCloseable {
     } catch (final IllegalStateException e) {
       throw new KafkaUnavailableException(e.getMessage(), e);
     }
-    final IrlsApplication app =
-        new IrlsApplication(config, topology == null ? IrlsTopology.build(config) : topology);
+    // The metrics exist only once the application does; the listener finds them through this holder.
+    final AtomicReference<IrlsMetrics> metricsHolder = new AtomicReference<>();
+    final StepListener steps = (key, nanos) -> {
+      final IrlsMetrics m = metricsHolder.get();
+      if (m != null) {
+        m.recordStep(Duration.ofNanos(nanos));
+      }
+    };
+    final IrlsApplication app = new IrlsApplication(
+        config, topology == null ? IrlsTopology.build(TopologySettings.from(config), steps) : topology);
+    metricsHolder.set(app.metrics);
     app.streams.start();
     if (withHttp) {
       try {

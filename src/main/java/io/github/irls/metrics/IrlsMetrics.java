@@ -44,8 +44,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  *       reason, read from the dead-letter count store (a gauge: the counts move with the tasks);
  *   <li>{@code irls_models}: models in the stores hosted here;
  *   <li>{@code irls_streams_state{state}}: 1 for the current Kafka Streams state, 0 for the others;
- *   <li>{@code irls_step_latency_seconds} (histogram): wall-clock duration of a step, once {@link
- *       #recordStep} is fed (no series before the first record);
+ *   <li>{@code irls_step_latency_seconds} (histogram): wall-clock duration of a step (fit and
+ *       publication), fed by the topology's {@code StepListener} (no series before the first step);
  *   <li>every Kafka Streams client metric, via Micrometer's {@link KafkaStreamsMetrics} binder
  *       ({@code kafka_stream_*}, {@code kafka_consumer_*}, {@code kafka_producer_*}, ...), among
  *       them the consumer's per-partition {@code records_lag}.

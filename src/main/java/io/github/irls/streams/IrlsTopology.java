@@ -106,7 +106,13 @@ public final class IrlsTopology {
 
   /** The topology for {@code settings}; builds nothing else and starts nothing. */
   public static Topology build(final TopologySettings settings) {
+    return build(settings, StepListener.NONE);
+  }
+
+  /** The topology for {@code settings}, telling {@code steps} about every step it takes. */
+  public static Topology build(final TopologySettings settings, final StepListener steps) {
     Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(steps, "steps");
     final StoreBuilder<KeyValueStore<String, ModelState>> models =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), new ModelStateSerde())
@@ -147,7 +153,7 @@ public final class IrlsTopology {
           public FitProcessor get() {
             return new FitProcessor(
                 settings, MODELS_STORE, WINDOWS_STORE, WINDOW_EVENTS_STORE, SPECS_STORE, HISTORY_PROCESSOR,
-                DEAD_LETTER_PROCESSOR);
+                DEAD_LETTER_PROCESSOR, steps);
           }
 
           @Override

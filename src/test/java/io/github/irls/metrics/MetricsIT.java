@@ -101,6 +101,8 @@ class MetricsIT extends KafkaIntegrationTest {
       }
       assertThat(value(text, "irls_events_consumed_total")).isEqualTo(1003.0);
       assertThat(value(text, "irls_steps_total")).isEqualTo(2.0);
+      // every step also lands in the latency histogram, fed by the topology's step listener
+      assertThat(value(text, "irls_step_latency_seconds_count")).isEqualTo(2.0);
       assertThat(value(text, "irls_dead_letters{reason=\"LABEL_OUT_OF_RANGE\"}")).isEqualTo(3.0);
       assertThat(value(text, "irls_dead_letters{reason=\"NULL_KEY\"}")).isEqualTo(0.0);
       assertThat(value(text, "irls_dead_letters_sent_total")).isEqualTo(3.0);

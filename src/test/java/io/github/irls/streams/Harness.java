@@ -44,6 +44,10 @@ final class Harness implements AutoCloseable {
   private final AvroSerde<LabeledEvent> eventSerde = AvroSerde.of(LabeledEvent.class);
 
   Harness(final TopologySettings settings) {
+    this(settings, StepListener.NONE);
+  }
+
+  Harness(final TopologySettings settings, final StepListener steps) {
     this.settings = settings;
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "irls-test");
@@ -53,7 +57,7 @@ final class Harness implements AutoCloseable {
     } catch (final IOException e) {
       throw new UncheckedIOException(e);
     }
-    driver = new TopologyTestDriver(IrlsTopology.build(settings), props, Instant.ofEpochMilli(WALL_CLOCK_START));
+    driver = new TopologyTestDriver(IrlsTopology.build(settings, steps), props, Instant.ofEpochMilli(WALL_CLOCK_START));
     events = driver.createInputTopic(settings.eventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
     updates = driver.createOutputTopic(
         settings.coefficientsTopic(), new StringDeserializer(), AvroSerde.of(CoefficientUpdate.class).deserializer());

@@ -14,6 +14,7 @@ import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.glm.linalg.SpdSolver;
 import io.github.irls.streams.DeadLetterReason;
 import io.github.irls.streams.ModelState;
+import io.github.irls.streams.StepListener;
 import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], Object, Obje
   private final List<byte[]> idleKeys = new ArrayList<>();
   private double[] row = new double[1];
   private long initWallClockMs;
+  private final StepListener steps;
 
   public FitProcessor(
       final TopologySettings settings,
@@ -104,8 +106,10 @@ public final class FitProcessor extends ContextualProcessor<byte[], Object, Obje
       final String eventsStoreName,
       final String specsStoreName,
       final String coefficientsChild,
-      final String deadLetterChild) {
+      final String deadLetterChild,
+      final StepListener steps) {
     this.settings = settings;
+    this.steps = steps;
     this.modelsStoreName = modelsStoreName;
     this.windowsStoreName = windowsStoreName;
     this.eventsStoreName = eventsStoreName;
@@ -345,6 +349,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], Object, Obje
     final boolean reset = stored != null && RESET_STATUS.equals(stored.lastStatus());
     final ModelState previous =
         stored != null && stored.features() == p && !reset ? stored : startOver(stored, p, spec);
+    final long stepStarted = System.nanoTime();
     final Design design = builder.build();
     final Prior prior = Prior.of(previous.coefficients(), previous.packedPrecision(), spec.gamma());
     final GlmFit fit = IrlsFitter.fit(design, prior, baseOptions.withStart(previous.coefficients()));
@@ -386,6 +391,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], Object, Obje
             .setRidgeAdded(saturated(step.ridge, Double.MAX_VALUE))
             .build();
     context().forward(new Record<Object, Object>(modelKey, update, Math.max(0L, end)), coefficientsChild);
+    steps.stepTaken(modelKey, System.nanoTime() - stepStarted);
   }
 
   /** The outcome of one step after the guards: what is stored and published. */
