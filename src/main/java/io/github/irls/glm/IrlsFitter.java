@@ -2,6 +2,7 @@ package io.github.irls.glm;
 
 import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.glm.linalg.SpdSolver;
+import io.github.irls.glm.linalg.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -78,7 +79,7 @@ public final class IrlsFitter {
       final int stride = design.rows() / WARM_START_ROWS;
       final Iteration warm =
           iterate(design, centredPrior.scaled(1.0 / stride), options.withEpsilon(1e-8), from, stride, ws, null);
-      if (warm.status == FitStatus.OK && allFinite(warm.beta)) {
+      if (warm.status == FitStatus.OK && Vectors.allFinite(warm.beta)) {
         from = warm.beta;
         warmed = true;
       }
@@ -149,8 +150,6 @@ public final class IrlsFitter {
     return new InitialStep(solved.step(), deviance, aliased, logLikelihood, solved);
   }
 
-
-
   // ---------------------------------------------------------------------------------------------
   // Newton iteration
 
@@ -212,7 +211,7 @@ public final class IrlsFitter {
       it.beta = beta;
       it.atBeta = acc;
       it.iterations = k;
-      if (acc.sawNonFinite() || !allFinite(beta)) {
+      if (acc.sawNonFinite() || !Vectors.allFinite(beta)) {
         it.status = FitStatus.NON_FINITE;
         it.reason = "non-finite linear predictor, weight or score at iteration " + k;
         it.converged = false;
@@ -565,15 +564,6 @@ public final class IrlsFitter {
       }
     }
     return Math.sqrt(s);
-  }
-
-  private static boolean allFinite(final double[] v) {
-    for (final double x : v) {
-      if (!Double.isFinite(x)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ---------------------------------------------------------------------------------------------

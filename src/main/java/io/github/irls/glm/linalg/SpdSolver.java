@@ -53,8 +53,8 @@ public final class SpdSolver {
     final LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(r);
     double ridge = 0;
     DMatrixRMaj factored = a.copy();
-    boolean ok = r == 0 || (allFinite(a.data) && solver.setA(factored));
-    if (!ok && allFinite(a.data)) {
+    boolean ok = r == 0 || (Vectors.allFinite(a.data) && solver.setA(factored));
+    if (!ok && Vectors.allFinite(a.data)) {
       final double scale = maxDiagonal > 0 ? maxDiagonal : 1.0;
       for (double delta = FIRST_RIDGE * scale; delta <= 1e6 * scale; delta *= 10) {
         factored = a.copy();
@@ -92,7 +92,7 @@ public final class SpdSolver {
         }
       }
     }
-    final boolean finite = allFinite(step) && allFinite(inverse);
+    final boolean finite = Vectors.allFinite(step) && Vectors.allFinite(inverse);
     return new Result(step, inverse, packedCopy, ridge, finite);
   }
 
@@ -111,14 +111,5 @@ public final class SpdSolver {
       }
     }
     return kept;
-  }
-
-  private static boolean allFinite(final double[] v) {
-    for (final double x : v) {
-      if (!Double.isFinite(x)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

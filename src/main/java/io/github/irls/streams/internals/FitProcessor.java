@@ -12,6 +12,7 @@ import io.github.irls.glm.IrlsFitter;
 import io.github.irls.glm.Prior;
 import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.glm.linalg.SpdSolver;
+import io.github.irls.glm.linalg.Vectors;
 import io.github.irls.streams.DeadLetterReason;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.StepListener;
@@ -424,7 +425,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], Object, Obje
     step.stepNorm = fit.stepNorm();
     step.ridge = fit.ridgeAdded();
     step.accepted = fit.status() != FitStatus.NON_FINITE && fit.status() != FitStatus.EMPTY;
-    if (step.accepted && !(allFinite(step.coefficients) && allFinite(step.stdErrors) && allFinite(step.precision))) {
+    if (step.accepted && !(Vectors.allFinite(step.coefficients) && Vectors.allFinite(step.stdErrors) && Vectors.allFinite(step.precision))) {
       step.accepted = false;
       step.status = FitStatus.NON_FINITE.name();
       step.reason = "the step produced non-finite coefficients, standard errors or information"
@@ -453,7 +454,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], Object, Obje
           }
           // the information at the capped coefficients: one evaluation, as a single step's start
           final GlmFit at = IrlsFitter.fit(design, prior, baseOptions.withSingleStep(true).withStart(capped));
-          if (at.status() == FitStatus.NON_FINITE || !allFinite(at.stdErrors()) || !allFinite(at.packedPrecision())) {
+          if (at.status() == FitStatus.NON_FINITE || !Vectors.allFinite(at.stdErrors()) || !Vectors.allFinite(at.packedPrecision())) {
             step.accepted = false;
             step.status = FitStatus.NON_FINITE.name();
             step.reason = "suspected separation, and the capped step is not finite";
@@ -632,14 +633,5 @@ public final class FitProcessor extends ContextualProcessor<byte[], Object, Obje
       s += x * x;
     }
     return Math.sqrt(s);
-  }
-
-  private static boolean allFinite(final double[] v) {
-    for (final double x : v) {
-      if (!Double.isFinite(x)) {
-        return false;
-      }
-    }
-    return true;
   }
 }
