@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * the next instance with the same application id gets the partitions at once instead of after the
  * session timeout. A stream thread that dies is logged once and shuts this instance down cleanly
  * (state {@code ERROR}); {@link #failure()} then holds the cause.
+ *
+ * <p>With the HTTP API, the server is bound first and its {@code http.advertised.host} plus bound
+ * port becomes Kafka Streams' {@code application.server}, so that instances of one application
+ * find each other's HTTP API and answer for keys hosted elsewhere ({@link StreamsPeers}).
  */
 public final class IrlsApplication implements AutoCloseable {
 
@@ -51,9 +55,13 @@ public final class IrlsApplication implements AutoCloseable {
   private volatile HttpApi http;
   private boolean closed;
 
-  private IrlsApplication(final IrlsConfig config, final Topology topology) {
+  private IrlsApplication(final IrlsConfig config, final Topology topology, final String applicationServer) {
     this.config = config;
-    this.streams = new KafkaStreams(topology, streamsProperties(config));
+    final Properties props = streamsProperties(config);
+    if (applicationServer != null) {
+      props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+    }
+    this.streams = new KafkaStreams(topology, props);
     this.queries = new StoreModelQueries(streams, config.publishCovariance());
     // the stream threads and their clients exist from construction, so the binder sees their metrics
     this.metrics = IrlsMetrics.bind(streams, config);
@@ -126,14 +134,35 @@ public final class IrlsApplication implements AutoCloseable {
         m.recordStep(Duration.ofNanos(nanos));
       }
     };
-    final IrlsApplication app = new IrlsApplication(
-        config, topology == null ? IrlsTopology.build(TopologySettings.from(config), steps) : topology);
-    metricsHolder.set(app.metrics);
-    app.streams.start();
+    // bound before Kafka Streams exists, so that the port chosen for http.port=0 can be advertised
+    HttpApi api = null;
+    String applicationServer = null;
     if (withHttp) {
       try {
-        app.http = HttpApi.start(config.httpHost(), config.httpPort(), app.queries, app.metrics::scrape);
+        api = HttpApi.bind(config.httpHost(), config.httpPort());
       } catch (final IOException | RuntimeException e) {
+        throw new IllegalStateException(
+            "Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e);
+      }
+      applicationServer = config.httpAdvertisedHost() + ":" + api.port();
+    }
+    final IrlsApplication app;
+    try {
+      app = new IrlsApplication(config,
+          topology == null ? IrlsTopology.build(TopologySettings.from(config), steps) : topology, applicationServer);
+    } catch (final RuntimeException e) {
+      if (api != null) {
+        api.close();
+      }
+      throw e;
+    }
+    metricsHolder.set(app.metrics);
+    app.http = api;
+    app.streams.start();
+    if (api != null) {
+      try {
+        api.serve(app.queries, app.metrics::scrape, new StreamsPeers(app.streams, applicationServer));
+      } catch (final RuntimeException e) {
         app.close();
         throw new IllegalStateException(
             "Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e);

@@ -27,8 +27,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@link ModelQueries} over the state stores of this instance (interactive queries).
  *
  * <p>Only the models whose partitions this instance hosts are visible: a key owned by another
- * instance of the same application answers as unknown (404). Forwarding to the owner ({@code
- * queryMetadataForKey} plus {@code application.server}) is left for a later issue. While the
+ * instance of the same application answers as unknown here; the HTTP API forwards such requests to
+ * the owner ({@link StreamsPeers}). {@link #staleModel} and {@link #staleHistory} also read the
+ * standby copies hosted here. While the
  * application is rebalancing or restoring, the stores cannot be queried and every key answers as
  * unknown; {@code /health} says why.
  */
@@ -44,13 +45,22 @@ final class StoreModelQueries implements ModelQueries {
 
   @Override
   public Optional<ModelView> model(final String key) {
+    return model(key, false);
+  }
+
+  @Override
+  public Optional<ModelView> staleModel(final String key) {
+    return model(key, true);
+  }
+
+  private Optional<ModelView> model(final String key, final boolean stale) {
     try {
-      final ModelState state = IrlsStores.models(streams).get(key);
+      final ModelState state = IrlsStores.models(streams, stale).get(key);
       if (state == null) {
         return Optional.empty();
       }
-      return Optional.of(view(key, state, openWindowEvents(key))
-          .withDeadLetters(IrlsStores.modelDeadLetterCounts(streams, key)));
+      return Optional.of(view(key, state, openWindowEvents(key, stale))
+          .withDeadLetters(IrlsStores.modelDeadLetterCounts(streams, key, stale)));
     } catch (final InvalidStateStoreException e) {
       return Optional.empty(); // rebalancing or not running: /health reports it
     }
@@ -90,9 +100,18 @@ final class StoreModelQueries implements ModelQueries {
 
   @Override
   public List<HistoryEntry> history(final String key, final int limit) {
+    return history(key, limit, false);
+  }
+
+  @Override
+  public List<HistoryEntry> staleHistory(final String key, final int limit) {
+    return history(key, limit, true);
+  }
+
+  private List<HistoryEntry> history(final String key, final int limit, final boolean stale) {
     try {
       final List<HistoryEntry> entries = new ArrayList<>();
-      for (final CoefficientUpdate u : IrlsStores.history(streams, key, limit)) {
+      for (final CoefficientUpdate u : IrlsStores.history(streams, key, limit, stale)) {
         entries.add(new HistoryEntry(u.getVersion(), u.getWindowEnd(), u.getWindowEvents(), u.getEventsTotal(),
             u.getFeatureNames(), unboxed(u.getCoefficients()), unboxed(u.getStdErrors()), u.getStatus(),
             u.getStatusReason()));
@@ -111,10 +130,12 @@ final class StoreModelQueries implements ModelQueries {
     return v;
   }
 
-  private long openWindowEvents(final String key) {
+  private long openWindowEvents(final String key, final boolean stale) {
     final ReadOnlyKeyValueStore<Bytes, byte[]> windows =
         streams.store(
-            StoreQueryParameters.fromNameAndType(IrlsTopology.WINDOWS_STORE, QueryableStoreTypes.keyValueStore()));
+            IrlsStores.stale(
+                StoreQueryParameters.fromNameAndType(IrlsTopology.WINDOWS_STORE, QueryableStoreTypes.keyValueStore()),
+                stale));
     final byte[] raw = key.getBytes(StandardCharsets.UTF_8);
     final byte[] value = windows.get(Bytes.wrap(raw));
     if (value == null) {

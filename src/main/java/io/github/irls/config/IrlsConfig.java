@@ -125,6 +125,12 @@ public final class IrlsConfig extends AbstractConfig {
   public static final String HTTP_PORT_CONFIG = "http.port";
   public static final String HTTP_PORT_DOC = "Port of the HTTP server; 0 picks a free port.";
 
+  public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+  public static final String HTTP_ADVERTISED_HOST_DOC =
+      "Host name other instances use to reach this instance's HTTP server (Kafka Streams'"
+          + " application.server is this host with the bound HTTP port); default: http.host, or"
+          + " this machine's host name when http.host is 0.0.0.0.";
+
   public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
   public static final String TOPIC_PARTITIONS_DOC =
       "Partitions of the topics the application creates when they are missing (events,"
@@ -196,6 +202,8 @@ public final class IrlsConfig extends AbstractConfig {
               new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_HOST_DOC)
           .define(HTTP_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535),
               Importance.MEDIUM, HTTP_PORT_DOC)
+          .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, null,
+              Importance.LOW, HTTP_ADVERTISED_HOST_DOC)
           .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.atLeast(1),
               Importance.LOW, TOPIC_PARTITIONS_DOC)
           .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.atLeast(1),
@@ -209,7 +217,7 @@ public final class IrlsConfig extends AbstractConfig {
           INPUT_FORMAT_CONFIG, WINDOW_EVENTS_CONFIG, WINDOW_MS_CONFIG, IDLE_CLOSE_MS_CONFIG,
           GRACE_MS_CONFIG, STEP_MODE_CONFIG, LAMBDA_CONFIG, LAMBDA_INTERCEPT_CONFIG, GAMMA_CONFIG,
           MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
-          TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG);
+          HTTP_ADVERTISED_HOST_CONFIG, TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG);
 
   /** Streams settings whose values this class owns (the rest of the originals pass through). */
   private static final Set<String> STREAMS_OWNED =
@@ -401,6 +409,27 @@ public final class IrlsConfig extends AbstractConfig {
 
   public int httpPort() {
     return getInt(HTTP_PORT_CONFIG);
+  }
+
+  /**
+   * The host other instances reach this one's HTTP server at: {@value #HTTP_ADVERTISED_HOST_CONFIG}
+   * when set, else {@value #HTTP_HOST_CONFIG}, or this machine's host name when that is a
+   * wildcard address (0.0.0.0 or ::).
+   */
+  public String httpAdvertisedHost() {
+    final String advertised = getString(HTTP_ADVERTISED_HOST_CONFIG);
+    if (advertised != null && !advertised.isBlank()) {
+      return advertised.trim();
+    }
+    final String host = httpHost();
+    if ("0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host)) {
+      try {
+        return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+      } catch (final java.net.UnknownHostException e) {
+        return "localhost";
+      }
+    }
+    return host;
   }
 
   public int topicPartitions() {

@@ -31,10 +31,15 @@ final class HistoryHandler {
   }
 
   void handle(final HttpExchange exchange, final String key) throws IOException {
+    handle(exchange, key, false);
+  }
+
+  /** As {@link #handle(HttpExchange, String)}; {@code stale} reads standby copies too and says so. */
+  void handle(final HttpExchange exchange, final String key, final boolean stale) throws IOException {
     final Map<String, String> params = HttpApi.queryParameters(exchange);
     final int limit = HttpApi.intParameter(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-    final List<HistoryEntry> entries = queries.history(key, limit);
-    if (entries.isEmpty() && queries.model(key).isEmpty()) {
+    final List<HistoryEntry> entries = stale ? queries.staleHistory(key, limit) : queries.history(key, limit);
+    if (entries.isEmpty() && (stale ? queries.staleModel(key) : queries.model(key)).isEmpty()) {
       throw new HttpApi.HttpError(404, "no model with key '" + key + "'");
     }
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -42,6 +47,9 @@ final class HistoryHandler {
       g.writeStartObject();
       g.writeStringField("model", key);
       g.writeNumberField("limit", limit);
+      if (stale) {
+        g.writeBooleanField("stale", true);
+      }
       g.writeArrayFieldStart("updates");
       for (final HistoryEntry e : entries) {
         g.writeStartObject();

@@ -1,6 +1,7 @@
 package io.github.irls.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -12,9 +13,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +40,23 @@ import org.slf4j.LoggerFactory;
  * GET /models/{key}}, {@code GET /models/{key}/history} and {@code GET /dead-letters}, answering JSON
  * from the state stores, and the dashboard at {@code /} ({@link DashboardHandler}). One handler per route; every
  * error (404, 405, 400, 500) is a JSON object {@code {"error": ..., "status": ...}}.
+ *
+ * <p><b>Across instances.</b> With {@link Peers} (several instances of one application, each
+ * advertising its HTTP {@code host:port} as Kafka Streams' {@code application.server}):
+ *
+ * <ul>
+ *   <li>{@code GET /models/{key}} and {@code GET /models/{key}/history} are forwarded, unchanged,
+ *       to the instance holding the key's active store when that is another instance, and its
+ *       answer (status and body) is returned as is. The forwarded request carries {@value
+ *       #FORWARDED_HEADER}{@code : 1} and is never forwarded again. When the active instance cannot
+ *       be reached (connect or read timeout of a few seconds), the standbys are asked in turn, with
+ *       {@value #STALE_HEADER}{@code : 1}: a standby answers from its standby copy and marks the
+ *       JSON {@code "stale": true} (it may lag the active store). This instance answers from its own
+ *       standby copy when it holds one. If nobody answers: 503.
+ *   <li>{@code GET /models} merges this instance's keys with the other instances' {@code GET
+ *       /models?local=true} (sorted, without duplicates) before paging; an instance that does not
+ *       answer is left out. {@code local=true} lists this instance's keys only.
+ * </ul>
  */
 public final class HttpApi implements AutoCloseable {
 
@@ -41,6 +65,15 @@ public final class HttpApi implements AutoCloseable {
   private static final double Z_975 = 1.959963984540054;
   private static final int DEFAULT_PAGE = 100;
   private static final int MAX_PAGE = 10_000;
+
+  /** Header marking a request forwarded by another instance; such a request is answered here. */
+  public static final String FORWARDED_HEADER = "X-Irls-Forwarded";
+
+  /** Header asking a standby to answer from its standby (possibly stale) store. */
+  public static final String STALE_HEADER = "X-Irls-Stale";
+
+  private static final Duration FORWARD_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -62,6 +95,16 @@ public final class HttpApi implements AutoCloseable {
    */
   public static HttpApi start(final String host, final int port, final ModelQueries queries,
       final Supplier<String> metrics) throws IOException {
+    final HttpApi api = bind(host, port);
+    api.serve(queries, metrics, Peers.NONE);
+    return api;
+  }
+
+  /**
+   * Binds {@code host:port} (port 0 picks a free one) without serving yet, so that the bound
+   * {@link #port()} can be advertised before {@link #serve} starts answering.
+   */
+  public static HttpApi bind(final String host, final int port) throws IOException {
     final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     final AtomicInteger threads = new AtomicInteger();
     final ExecutorService executor =
@@ -73,15 +116,22 @@ public final class HttpApi implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
+    return new HttpApi(server, executor);
+  }
+
+  /**
+   * Starts answering on the bound address: {@code GET /metrics} answers {@code metrics}' text,
+   * model requests for keys hosted by {@code peers} are forwarded (see the class comment).
+   */
+  public void serve(final ModelQueries queries, final Supplier<String> metrics, final Peers peers) {
     server.createContext("/health", guarded(new HealthHandler(queries, "/health", false)));
     server.createContext("/ready", guarded(new HealthHandler(queries, "/ready", true)));
     server.createContext("/metrics", guarded(new MetricsHandler(metrics)));
-    server.createContext("/models", guarded(new ModelsHandler(queries)));
+    server.createContext("/models", guarded(new ModelsHandler(queries, peers)));
     server.createContext("/dead-letters", guarded(new DeadLettersHandler(queries)));
     // the dashboard's files; every other path is a JSON 404
     server.createContext("/", guarded(new DashboardHandler()));
     server.start();
-    return new HttpApi(server, executor);
   }
 
   /** The bound port. */
@@ -96,7 +146,11 @@ public final class HttpApi implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    try {
+      server.stop(0);
+    } catch (final RuntimeException e) {
+      LOG.debug("stopping the HTTP server: {}", e.toString()); // bound but never started
+    }
     executor.shutdownNow();
   }
 
@@ -281,14 +335,28 @@ public final class HttpApi implements AutoCloseable {
     g.writeEndObject();
   }
 
+  /** How a model request is answered. */
+  private enum Answer {
+    /** Another instance answered; its answer was sent. */
+    RELAYED,
+    /** From this instance's active stores. */
+    HERE,
+    /** From this instance's stores, standby copies included, marked stale. */
+    HERE_STALE
+  }
+
   /** {@code GET /models[?offset=&limit=]}, {@code GET /models/{key}} and {@code GET /models/{key}/history}. */
   private static final class ModelsHandler implements Route {
     private final ModelQueries queries;
     private final HistoryHandler history;
+    private final Peers peers;
+    private final HttpClient client;
 
-    ModelsHandler(final ModelQueries queries) {
+    ModelsHandler(final ModelQueries queries, final Peers peers) {
       this.queries = queries;
       this.history = new HistoryHandler(queries);
+      this.peers = peers;
+      this.client = HttpClient.newBuilder().connectTimeout(FORWARD_CONNECT_TIMEOUT).build();
     }
 
     @Override
@@ -304,7 +372,11 @@ public final class HttpApi implements AutoCloseable {
         if (rawHistoryKey.isEmpty() || rawHistoryKey.contains("/")) {
           throw new HttpError(404, "no route " + path);
         }
-        history.handle(exchange, URLDecoder.decode(rawHistoryKey, StandardCharsets.UTF_8));
+        final String historyKey = URLDecoder.decode(rawHistoryKey, StandardCharsets.UTF_8);
+        final Answer answer = forward(exchange, historyKey);
+        if (answer != Answer.RELAYED) {
+          history.handle(exchange, historyKey, answer == Answer.HERE_STALE);
+        }
         return;
       }
       if (rawKey.isEmpty() || rawKey.contains("/")) {
@@ -312,17 +384,107 @@ public final class HttpApi implements AutoCloseable {
       }
       // Keys may contain '/', sent URL-encoded as %2F.
       final String key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
-      final Optional<ModelView> model = queries.model(key);
+      final Answer answer = forward(exchange, key);
+      if (answer == Answer.RELAYED) {
+        return;
+      }
+      final boolean stale = answer == Answer.HERE_STALE;
+      final Optional<ModelView> model = stale ? queries.staleModel(key) : queries.model(key);
       if (model.isEmpty()) {
         throw new HttpError(404, "no model with key '" + key + "'");
       }
-      send(exchange, 200, render(model.get()));
+      send(exchange, 200, render(model.get(), stale));
+    }
+
+    /**
+     * Answers a request for {@code key} from another instance when that one hosts it: the active
+     * one, else a standby (stale). Otherwise says how this instance must answer: from its active
+     * stores (it is active, or the request was forwarded already) or from its standby copy (asked to
+     * by {@link #STALE_HEADER}, or the only copy left that answers).
+     */
+    private Answer forward(final HttpExchange exchange, final String key) throws IOException {
+      if (exchange.getRequestHeaders().containsKey(FORWARDED_HEADER)) {
+        return staleRequested(exchange) ? Answer.HERE_STALE : Answer.HERE;
+      }
+      final Peers.Owner owner = peers.owner(key);
+      if (owner.local()) {
+        return Answer.HERE;
+      }
+      final String pathAndQuery = exchange.getRequestURI().getRawPath()
+          + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+      if (relay(exchange, owner.active(), pathAndQuery, false)) {
+        return Answer.RELAYED;
+      }
+      if (owner.standbyHere()) {
+        return Answer.HERE_STALE;
+      }
+      for (final String standby : owner.standbys()) {
+        if (relay(exchange, standby, pathAndQuery, true)) {
+          return Answer.RELAYED;
+        }
+      }
+      throw new HttpError(503, "the instance hosting '" + key + "' (" + owner.active()
+          + ") does not answer and no standby does");
+    }
+
+    /** Forwards the GET to {@code host}; true when it answered (any status), relayed as is. */
+    private boolean relay(final HttpExchange exchange, final String host, final String pathAndQuery,
+        final boolean stale) throws IOException {
+      final HttpResponse<byte[]> response;
+      try {
+        response = get(host, pathAndQuery, stale);
+      } catch (final IOException e) {
+        LOG.debug("forwarding {} to {} failed: {}", pathAndQuery, host, e.toString());
+        return false;
+      }
+      exchange.getResponseHeaders().set("Content-Type",
+          response.headers().firstValue("Content-Type").orElse("application/json; charset=utf-8"));
+      final boolean head = "HEAD".equals(exchange.getRequestMethod());
+      exchange.sendResponseHeaders(response.statusCode(), head ? -1 : response.body().length);
+      if (!head) {
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(response.body());
+        }
+      }
+      return true;
+    }
+
+    private HttpResponse<byte[]> get(final String host, final String pathAndQuery, final boolean stale)
+        throws IOException {
+      final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + pathAndQuery))
+          .timeout(FORWARD_TIMEOUT)
+          .header(FORWARDED_HEADER, "1")
+          .GET();
+      if (stale) {
+        request.header(STALE_HEADER, "1");
+      }
+      try {
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (final InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      } catch (final IllegalArgumentException e) {
+        throw new IOException("bad address " + host, e);
+      }
+    }
+
+    private static boolean staleRequested(final HttpExchange exchange) {
+      return "1".equals(exchange.getRequestHeaders().getFirst(STALE_HEADER));
     }
 
     private void list(final HttpExchange exchange) throws IOException {
       final Map<String, String> params = queryParameters(exchange);
       final int offset = intParameter(params, "offset", 0, 0, Integer.MAX_VALUE);
       final int limit = intParameter(params, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+      final boolean local = "true".equalsIgnoreCase(params.get("local"))
+          || exchange.getRequestHeaders().containsKey(FORWARDED_HEADER);
+      if (!local) {
+        final List<String> others = peers.others();
+        if (!others.isEmpty()) {
+          listAcross(exchange, others, offset, limit);
+          return;
+        }
+      }
       final List<String> keys = queries.keys(offset, limit + 1);
       final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
@@ -338,6 +500,62 @@ public final class HttpApi implements AutoCloseable {
         }
         g.writeEndArray();
         if (keys.size() > limit) {
+          g.writeStringField("next", "/models?offset=" + (offset + limit) + "&limit=" + limit
+              + (local ? "&local=true" : ""));
+        }
+        g.writeEndObject();
+      }
+      send(exchange, 200, bytes.toByteArray());
+    }
+
+    /** {@code GET /models} over this instance's keys and those of {@code others}, then paged. */
+    private void listAcross(final HttpExchange exchange, final List<String> others, final int offset,
+        final int limit) throws IOException {
+      final java.util.TreeMap<String, JsonNode> summaries = new java.util.TreeMap<>();
+      for (final String key : queries.keys(0, Integer.MAX_VALUE)) {
+        final Optional<ModelView> m = queries.model(key);
+        if (m.isPresent()) {
+          final ByteArrayOutputStream one = new ByteArrayOutputStream();
+          try (JsonGenerator g = JSON.getFactory().createGenerator(one)) {
+            writeSummary(g, m.get());
+          }
+          summaries.put(key, JSON.readTree(one.toByteArray()));
+        }
+      }
+      for (final String host : others) {
+        String next = "/models?local=true&offset=0&limit=" + MAX_PAGE;
+        while (next != null) {
+          final HttpResponse<byte[]> response;
+          try {
+            response = get(host, next, false);
+          } catch (final IOException e) {
+            LOG.debug("listing the models of {} failed: {}", host, e.toString());
+            break;
+          }
+          if (response.statusCode() != 200) {
+            break;
+          }
+          final JsonNode page = JSON.readTree(response.body());
+          for (final JsonNode summary : page.path("models")) {
+            summaries.putIfAbsent(summary.path("model").asText(), summary);
+          }
+          next = page.hasNonNull("next") ? page.get("next").asText() : null;
+        }
+      }
+      final List<JsonNode> all = new ArrayList<>(summaries.values());
+      final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+        g.writeStartObject();
+        g.writeNumberField("offset", offset);
+        g.writeNumberField("limit", limit);
+        g.writeArrayFieldStart("models");
+        final int from = Math.min(offset, all.size());
+        final int to = (int) Math.min(all.size(), (long) offset + limit);
+        for (final JsonNode summary : all.subList(from, to)) {
+          g.writeTree(summary);
+        }
+        g.writeEndArray();
+        if (to < all.size()) {
           g.writeStringField("next", "/models?offset=" + (offset + limit) + "&limit=" + limit);
         }
         g.writeEndObject();
@@ -359,6 +577,11 @@ public final class HttpApi implements AutoCloseable {
 
   /** One model with z, p-values and 95% intervals derived from the published coefficients and SEs. */
   static byte[] render(final ModelView m) {
+    return render(m, false);
+  }
+
+  /** As {@link #render(ModelView)}; a {@code stale} answer (from a standby) says {@code "stale": true}. */
+  static byte[] render(final ModelView m, final boolean stale) {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
       final int d = m.coefficients().length;
@@ -371,6 +594,9 @@ public final class HttpApi implements AutoCloseable {
       g.writeStringField("status", m.status());
       g.writeStringField("status_reason", m.statusReason());
       g.writeNumberField("updated_at_ms", m.updatedAtMs());
+      if (stale) {
+        g.writeBooleanField("stale", true);
+      }
       g.writeArrayFieldStart("coefficients");
       for (int j = 0; j < d; j++) {
         final double b = m.coefficients()[j];

@@ -30,6 +30,19 @@ public interface ModelQueries {
   }
 
   /** The Kafka Streams state, e.g. {@code RUNNING}, and whether queries can be answered. */
+  /**
+   * As {@link #model(String)}, but may answer from a standby copy of the store (possibly behind the
+   * active one); used when the instance holding the active copy cannot be reached.
+   */
+  default Optional<ModelView> staleModel(final String key) {
+    return model(key);
+  }
+
+  /** As {@link #history(String, int)}, but may answer from a standby copy of the store. */
+  default List<HistoryEntry> staleHistory(final String key, final int limit) {
+    return history(key, limit);
+  }
+
   Health health();
 
   /**

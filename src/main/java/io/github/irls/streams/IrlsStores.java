@@ -27,8 +27,19 @@ public final class IrlsStores {
 
   /** The models hosted here, by model key. */
   public static ReadOnlyKeyValueStore<String, ModelState> models(final KafkaStreams streams) {
+    return models(streams, false);
+  }
+
+  /** As {@link #models(KafkaStreams)}; with {@code stale} also the standby copies hosted here. */
+  public static ReadOnlyKeyValueStore<String, ModelState> models(final KafkaStreams streams, final boolean stale) {
     return streams.store(
-        StoreQueryParameters.fromNameAndType(IrlsTopology.MODELS_STORE, QueryableStoreTypes.keyValueStore()));
+        stale(StoreQueryParameters.fromNameAndType(IrlsTopology.MODELS_STORE, QueryableStoreTypes.keyValueStore()),
+            stale));
+  }
+
+  /** {@code parameters}, allowing standby (stale) stores when {@code stale}. */
+  public static <T> StoreQueryParameters<T> stale(final StoreQueryParameters<T> parameters, final boolean stale) {
+    return stale ? parameters.enableStaleStores() : parameters;
   }
 
   /**
@@ -74,10 +85,16 @@ public final class IrlsStores {
    * DeadLetterReason} name; empty when there were none (or the key is hosted elsewhere).
    */
   public static Map<String, Long> modelDeadLetterCounts(final KafkaStreams streams, final String key) {
+    return modelDeadLetterCounts(streams, key, false);
+  }
+
+  /** As {@link #modelDeadLetterCounts(KafkaStreams, String)}; {@code stale} allows standby copies. */
+  public static Map<String, Long> modelDeadLetterCounts(
+      final KafkaStreams streams, final String key, final boolean stale) {
     final ReadOnlyKeyValueStore<String, byte[]> store =
         streams.store(
-            StoreQueryParameters.fromNameAndType(
-                IrlsTopology.MODEL_DEAD_LETTERS_STORE, QueryableStoreTypes.keyValueStore()));
+            stale(StoreQueryParameters.fromNameAndType(
+                IrlsTopology.MODEL_DEAD_LETTERS_STORE, QueryableStoreTypes.keyValueStore()), stale));
     return decodeModelDeadLetters(store.get(key));
   }
 
@@ -91,9 +108,16 @@ public final class IrlsStores {
    * {@link IrlsTopology#HISTORY_STORE}; empty when it has none (or the key is hosted elsewhere).
    */
   public static List<CoefficientUpdate> history(final KafkaStreams streams, final String key, final int limit) {
+    return history(streams, key, limit, false);
+  }
+
+  /** As {@link #history(KafkaStreams, String, int)}; {@code stale} allows standby copies. */
+  public static List<CoefficientUpdate> history(
+      final KafkaStreams streams, final String key, final int limit, final boolean stale) {
     final ReadOnlyKeyValueStore<Bytes, byte[]> store =
         streams.store(
-            StoreQueryParameters.fromNameAndType(IrlsTopology.HISTORY_STORE, QueryableStoreTypes.keyValueStore()));
+            stale(StoreQueryParameters.fromNameAndType(IrlsTopology.HISTORY_STORE, QueryableStoreTypes.keyValueStore()),
+                stale));
     return HistoryRows.last(store, key, limit);
   }
 

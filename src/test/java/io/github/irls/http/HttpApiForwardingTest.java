@@ -1,0 +1,199 @@
+package io.github.irls.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.irls.query.ModelQueries;
+import io.github.irls.query.ModelView;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Forwarding between instances: to the active one, to a standby when it is gone, never twice. */
+class HttpApiForwardingTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final List<HttpApi> apis = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    apis.forEach(HttpApi::close);
+  }
+
+  @Test
+  void shouldForwardToTheActiveInstanceAndReturnItsAnswerUnchanged() throws Exception {
+    // Given instance B hosting "shop/7" and instance A told that B is active for it
+    final HttpApi b = serve(new Models(Map.of("shop/7", view("shop/7", 3)), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new Models(Map.of(), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
+
+    // When A is asked for the model and its history
+    final HttpResponse<String> viaA = get(a, "/models/shop%2F7", false);
+    final HttpResponse<String> direct = get(b, "/models/shop%2F7", false);
+    final HttpResponse<String> history = get(a, "/models/shop%2F7/history", false);
+
+    // Then A returns B's answer unchanged
+    assertThat(viaA.statusCode()).isEqualTo(200);
+    assertThat(viaA.body()).isEqualTo(direct.body());
+    assertThat(JSON.readTree(viaA.body()).get("version").asLong()).isEqualTo(3);
+    assertThat(history.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldAskTheStandbyWhenTheActiveIsUnreachable() throws Exception {
+    // Given an active instance that is gone and a standby B holding a stale copy of "k"
+    final HttpApi b = serve(new Models(Map.of(), Map.of("k", view("k", 2))), Peers.NONE);
+    final HttpApi a = serve(new Models(Map.of(), Map.of()), owner(deadEndpoint(), List.of(endpoint(b)), false, List.of()));
+
+    // When A is asked for "k"
+    final HttpResponse<String> response = get(a, "/models/k", false);
+
+    // Then the standby answers from its standby store, marked stale
+    assertThat(response.statusCode()).isEqualTo(200);
+    final JsonNode body = JSON.readTree(response.body());
+    assertThat(body.get("version").asLong()).isEqualTo(2);
+    assertThat(body.get("stale").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldAnswerFromItsOwnStandbyCopyWhenTheActiveIsUnreachable() throws Exception {
+    // Given an active instance that is gone and this instance holding a standby copy of "k"
+    final HttpApi a = serve(new Models(Map.of(), Map.of("k", view("k", 4))), owner(deadEndpoint(), List.of(), true, List.of()));
+
+    // When it is asked for "k"
+    final HttpResponse<String> response = get(a, "/models/k", false);
+
+    // Then it answers from the standby copy, marked stale
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()).get("stale").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldNeverForwardAForwardedRequest() throws Exception {
+    // Given A told that B is active for "k", B knowing nothing of it
+    final HttpApi b = serve(new Models(Map.of(), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new Models(Map.of("k", view("k", 1)), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
+
+    // When A receives a request already forwarded
+    final HttpResponse<String> response = get(a, "/models/k", true);
+
+    // Then A answers it itself
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()).get("model").asText()).isEqualTo("k");
+  }
+
+  @Test
+  void shouldListTheKeysOfEveryInstanceSortedAndPaged() throws Exception {
+    // Given A hosting a1 and a3 and B hosting b2 and a3 (a duplicate)
+    final HttpApi b = serve(new Models(Map.of("b2", view("b2", 1), "a3", view("a3", 1)), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new Models(Map.of("a1", view("a1", 1), "a3", view("a3", 1)), Map.of()),
+        owner(null, List.of(), false, List.of(endpoint(b))));
+
+    // When A lists the models, all of them, a page, and its own only
+    final JsonNode all = JSON.readTree(get(a, "/models", false).body());
+    final JsonNode page = JSON.readTree(get(a, "/models?offset=1&limit=1", false).body());
+    final JsonNode local = JSON.readTree(get(a, "/models?local=true", false).body());
+
+    // Then the keys are merged, sorted and deduplicated before paging
+    assertThat(keys(all)).containsExactly("a1", "a3", "b2");
+    assertThat(keys(page)).containsExactly("a3");
+    assertThat(page.get("next").asText()).isEqualTo("/models?offset=2&limit=1");
+    assertThat(keys(local)).containsExactly("a1", "a3");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private HttpApi serve(final ModelQueries queries, final Peers peers) throws Exception {
+    final HttpApi api = HttpApi.bind("127.0.0.1", 0);
+    apis.add(api);
+    api.serve(queries, () -> "", peers);
+    return api;
+  }
+
+  private static Peers owner(final String active, final List<String> standbys, final boolean here,
+      final List<String> others) {
+    return new Peers() {
+      @Override
+      public Owner owner(final String key) {
+        return active == null ? Owner.LOCAL : new Owner(active, standbys, here);
+      }
+
+      @Override
+      public List<String> others() {
+        return others;
+      }
+    };
+  }
+
+  private static String endpoint(final HttpApi api) {
+    return "127.0.0.1:" + api.port();
+  }
+
+  /** A port nobody listens on. */
+  private static String deadEndpoint() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  private static List<String> keys(final JsonNode list) {
+    final List<String> keys = new ArrayList<>();
+    list.get("models").forEach(m -> keys.add(m.get("model").asText()));
+    return keys;
+  }
+
+  private static ModelView view(final String key, final long version) {
+    return new ModelView(key, version, List.of("intercept", "x1"), new double[] {0.5, -1}, new double[] {0.1, 0.2},
+        Optional.empty(), 100 * version, 100.0 * version, 0, "OK", "", 0L);
+  }
+
+  private HttpResponse<String> get(final HttpApi api, final String path, final boolean forwarded) throws Exception {
+    final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.address() + path)).GET();
+    if (forwarded) {
+      request.header(HttpApi.FORWARDED_HEADER, "1");
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Active models and standby-only copies. */
+  private static final class Models implements ModelQueries {
+    private final Map<String, ModelView> active;
+    private final Map<String, ModelView> standby;
+
+    Models(final Map<String, ModelView> active, final Map<String, ModelView> standby) {
+      this.active = new TreeMap<>(active);
+      this.standby = new TreeMap<>(standby);
+    }
+
+    @Override
+    public Optional<ModelView> model(final String key) {
+      return Optional.ofNullable(active.get(key));
+    }
+
+    @Override
+    public Optional<ModelView> staleModel(final String key) {
+      return Optional.ofNullable(active.getOrDefault(key, standby.get(key)));
+    }
+
+    @Override
+    public List<String> keys(final int offset, final int limit) {
+      final List<String> all = new ArrayList<>(active.keySet());
+      return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
+    }
+
+    @Override
+    public Health health() {
+      return new Health("RUNNING", true);
+    }
+  }
+}
