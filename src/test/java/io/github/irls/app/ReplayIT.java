@@ -38,9 +38,17 @@ class ReplayIT extends KafkaIntegrationTest {
     final StringWriter err = new StringWriter();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
-    final int exit = cmd.execute("replay", "--input", input.toString(), "--step-mode", "newton",
+    // gamma 1 runs on the test class's broker (--bootstrap-servers), gamma 0.99 on replay's own
+    // embedded broker (the default a user gets). Two replays back to back on one embedded broker
+    // once stalled for 60 s on NOT_LEADER_OR_FOLLOWER right after the first one deleted its topics
+    // (see the closing note of issue 4); that path is not what this test is about.
+    final List<String> args = new ArrayList<>(List.of("replay", "--input", input.toString(), "--step-mode", "newton",
         "--window-events", "1000", "--lambda", "1e-6", "--lambda-intercept", "1e-6",
-        "--gamma", Double.toString(gamma), "--bootstrap-servers", bootstrapServers(), "--partitions", "3");
+        "--gamma", Double.toString(gamma), "--partitions", "3"));
+    if (gamma == 1.0) {
+      args.addAll(List.of("--bootstrap-servers", bootstrapServers()));
+    }
+    final int exit = cmd.execute(args.toArray(new String[0]));
 
     // Then it prints the 100 updates, one JSON object per line, equal to the reference to 1e-9
     assertThat(exit).as(err.toString()).isZero();
