@@ -3,6 +3,7 @@ package io.github.irls.demo;
 import io.github.irls.config.IrlsConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -72,7 +75,38 @@ public final class Topics {
         throw new IllegalStateException("Interrupted while creating topic " + topic.name(), e);
       }
     }
+    awaitLeaders(admin, topics, created);
     return created;
+  }
+
+  /**
+   * Waits until every partition of the topics just created answers as leader. Right after creation
+   * a broker can list itself as leader before it has taken the partition on; a producer that hits
+   * that moment gets NOT_LEADER_OR_FOLLOWER and, since the leader epoch never changes, may wait for
+   * new metadata until its delivery timeout. ListOffsets is retried by the admin client until the
+   * leader really serves the partition.
+   */
+  private static void awaitLeaders(final Admin admin, final List<NewTopic> topics, final Set<String> created) {
+    final Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (final NewTopic topic : topics) {
+      if (created.contains(topic.name())) {
+        for (int p = 0; p < topic.numPartitions(); p++) {
+          partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+        }
+      }
+    }
+    if (partitions.isEmpty()) {
+      return;
+    }
+    try {
+      admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (final ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("The topics were created but their partitions did not become available in "
+          + TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for the new topics' partitions", e);
+    }
   }
 
   /**
