@@ -35,17 +35,9 @@ public final class SpecProcessor extends ContextualProcessor<byte[], byte[], byt
   @Override
   public void process(final Record<byte[], byte[]> record) {
     final byte[] key = record.key();
-    if (key == null) {
-      reject(record, DeadLetterReason.NULL_KEY, "The model spec has no key; the key names the model");
-      return;
-    }
-    if (key.length > DeadLetterReason.MAX_KEY_BYTES) {
-      reject(record, DeadLetterReason.KEY_TOO_LONG,
-          "The model spec key has " + key.length + " bytes; at most " + DeadLetterReason.MAX_KEY_BYTES + " are accepted");
-      return;
-    }
-    if (!Utf8.isValid(key)) {
-      reject(record, DeadLetterReason.INVALID_KEY, "The model spec key is not valid UTF-8");
+    final Optional<Rejection> badKey = ModelKeys.problem(key, record.value(), "model spec");
+    if (badKey.isPresent()) {
+      context().forward(record.withValue(badKey.get()), deadLetterChild);
       return;
     }
     if (record.value() == null) {

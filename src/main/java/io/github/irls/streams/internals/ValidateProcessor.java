@@ -6,6 +6,7 @@ import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.DeadLetterReason;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
@@ -42,17 +43,9 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
   @Override
   public void process(final Record<byte[], byte[]> record) {
     final byte[] key = record.key();
-    if (key == null) {
-      reject(record, DeadLetterReason.NULL_KEY, "The record has no key; the key names the model");
-      return;
-    }
-    if (key.length > DeadLetterReason.MAX_KEY_BYTES) {
-      reject(record, DeadLetterReason.KEY_TOO_LONG,
-          "The record key has " + key.length + " bytes; at most " + DeadLetterReason.MAX_KEY_BYTES + " are accepted");
-      return;
-    }
-    if (!Utf8.isValid(key)) {
-      reject(record, DeadLetterReason.INVALID_KEY, "The record key is not valid UTF-8");
+    final Optional<Rejection> badKey = ModelKeys.problem(key, record.value(), "record");
+    if (badKey.isPresent()) {
+      context().forward(record.withValue(badKey.get()), deadLetterChild);
       return;
     }
     final LabeledEvent event;
