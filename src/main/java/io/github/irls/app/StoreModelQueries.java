@@ -1,8 +1,6 @@
 package io.github.irls.app;
 
 import io.github.irls.avro.CoefficientUpdate;
-import io.github.irls.glm.linalg.PackedSymmetric;
-import io.github.irls.glm.linalg.SpdSolver;
 import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
@@ -13,6 +11,7 @@ import io.github.irls.streams.OpenWindow;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.kafka.common.utils.Bytes;
@@ -90,11 +89,11 @@ final class StoreModelQueries implements ModelQueries {
   }
 
   @Override
-  public java.util.Map<String, Long> deadLetterCounts() {
+  public Map<String, Long> deadLetterCounts() {
     try {
       return IrlsStores.deadLetterCounts(streams);
     } catch (final InvalidStateStoreException e) {
-      return java.util.Map.of(); // rebalancing or not running: /health reports it
+      return Map.of(); // rebalancing or not running: /health reports it
     }
   }
 
@@ -145,6 +144,7 @@ final class StoreModelQueries implements ModelQueries {
     return window == null ? 0 : window.events();
   }
 
+  /** The view of {@code state}: field for field what its last published update said. */
   ModelView view(final String key, final ModelState state, final long openEvents) {
     return new ModelView(
         key,
@@ -152,26 +152,14 @@ final class StoreModelQueries implements ModelQueries {
         state.coefficientNames(),
         state.coefficients().clone(),
         state.stdErrors().clone(),
-        withCovariance ? Optional.of(covariance(state)) : Optional.empty(),
+        withCovariance ? Optional.of(state.posterior().covariance()) : Optional.empty(),
         state.eventsTotal(),
         state.weightTotal(),
         openEvents,
-        state.lastStatus().isEmpty() ? "NO_UPDATE_YET" : state.lastStatus(),
-        "",
-        state.lastWindowEnd());
-  }
-
-  /** {@code P^-1}, row-major {@code d x d}. */
-  private static double[] covariance(final ModelState state) {
-    final int d = state.dimension();
-    final double[] inverse =
-        SpdSolver.solve(state.packedPrecision(), new double[d], new boolean[d]).packedInverse();
-    final double[] out = new double[d * d];
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j < d; j++) {
-        out[i * d + j] = inverse[PackedSymmetric.index(d, i, j)];
-      }
-    }
-    return out;
+        state.lastStatus(),
+        state.statusReason(),
+        state.updatedAtMs(),
+        state.lastWindowEnd(),
+        Map.of());
   }
 }

@@ -1,5 +1,7 @@
 package io.github.irls.client;
 
+import io.github.irls.glm.Normal;
+
 /**
  * The arithmetic of a prediction: the linear predictor, its delta-method variance and the logistic
  * function. Stateless; no Kafka.
@@ -7,7 +9,7 @@ package io.github.irls.client;
 public final class Scoring {
 
   /** The 0.975 quantile of the standard normal distribution. */
-  public static final double Z_975 = 1.959963984540054;
+  public static final double Z_975 = Normal.Z_975;
 
   private Scoring() {}
 

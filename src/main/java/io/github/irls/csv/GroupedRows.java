@@ -1,7 +1,7 @@
 package io.github.irls.csv;
 
+import io.github.irls.glm.CoefficientNames;
 import io.github.irls.glm.Design;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,10 +25,7 @@ public record GroupedRows(
 
   /** {@code intercept, <feature names>}: the names of the coefficients of every model. */
   public List<String> coefNames() {
-    final List<String> names = new ArrayList<>(featureNames.size() + 1);
-    names.add("intercept");
-    names.addAll(featureNames);
-    return List.copyOf(names);
+    return CoefficientNames.of(featureNames);
   }
 
   /**

@@ -103,11 +103,6 @@ public record FitOptions(
       }
       return coefNames;
     }
-    final String[] names = new String[d];
-    names[0] = "intercept";
-    for (int j = 1; j < d; j++) {
-      names[j] = "x" + j;
-    }
-    return List.of(names);
+    return CoefficientNames.defaults(d - 1);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.irls.glm;
 
+import io.github.irls.glm.linalg.Aliasing;
 import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.glm.linalg.SpdSolver;
 import io.github.irls.glm.linalg.Vectors;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import org.apache.commons.numbers.gamma.Erfc;
 
 /**
  * One penalised IRLS (Newton) fitter for GLMs: it maximises {@code loglik(b) - 1/2 (b - m)' Q (b -
@@ -30,7 +30,7 @@ public final class IrlsFitter {
   static final double EXACT_DEVIANCE_EPSILON = 1e-14;
 
   /** R's {@code qr(tol = 1e-7)}: a column whose residual norm is below tol times its norm is aliased. */
-  static final double ALIAS_TOLERANCE = 1e-7;
+  static final double ALIAS_TOLERANCE = Aliasing.R_TOLERANCE;
 
   /** Step halvings tried before a step that worsens the objective is taken anyway. */
   static final int MAX_HALVINGS = 30;
@@ -292,41 +292,9 @@ public final class IrlsFitter {
     return worst;
   }
 
-  /**
-   * Marks columns that are linearly dependent on earlier ones, as R's {@code dqrdc2} does with
-   * {@code tol = 1e-7}: a Cholesky factorisation in column order skips a column whose Schur
-   * complement is below {@code tol^2} times its diagonal (the squared ratio of the column's residual
-   * norm to its norm in the weighted design).
-   */
+  /** Columns linearly dependent on earlier ones, as R's {@code dqrdc2} finds them. */
   static boolean[] aliasedColumns(final double[] packed, final int d) {
-    final boolean[] aliased = new boolean[d];
-    final double[][] l = new double[d][d];
-    final double threshold = ALIAS_TOLERANCE * ALIAS_TOLERANCE;
-    for (int j = 0; j < d; j++) {
-      final double ajj = packed[PackedSymmetric.rowStart(d, j)];
-      double s = ajj;
-      for (int k = 0; k < j; k++) {
-        if (!aliased[k]) {
-          s -= l[j][k] * l[j][k];
-        }
-      }
-      if (!(ajj > 0) || s <= threshold * ajj) {
-        aliased[j] = true;
-        continue;
-      }
-      final double ljj = Math.sqrt(s);
-      l[j][j] = ljj;
-      for (int i = j + 1; i < d; i++) {
-        double v = packed[PackedSymmetric.index(d, i, j)];
-        for (int k = 0; k < j; k++) {
-          if (!aliased[k]) {
-            v -= l[i][k] * l[j][k];
-          }
-        }
-        l[i][j] = v / ljj;
-      }
-    }
-    return aliased;
+    return Aliasing.columns(packed, d, ALIAS_TOLERANCE);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -373,7 +341,7 @@ public final class IrlsFitter {
       } else {
         se[j] = Math.sqrt(vcov[j][j]);
         z[j] = beta[j] / se[j];
-        p[j] = twoSidedNormalP(z[j]);
+        p[j] = Normal.twoSidedP(z[j]);
       }
     }
 
@@ -446,11 +414,6 @@ public final class IrlsFitter {
             ? Double.NaN
             : norm(centering.scoreToOriginal(it.startGradient), aliased),
         distance(originalBeta, start, aliased));
-  }
-
-  /** {@code 2 P(Z > |z|)} for a standard normal Z, accurate far into the tail. */
-  public static double twoSidedNormalP(final double z) {
-    return Erfc.value(Math.abs(z) / Math.sqrt(2.0));
   }
 
   /**

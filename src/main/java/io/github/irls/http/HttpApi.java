@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.github.irls.glm.CoefficientNames;
+import io.github.irls.glm.Normal;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.apache.commons.numbers.gamma.Erfc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,6 @@ public final class HttpApi implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final double Z_975 = 1.959963984540054;
   private static final int DEFAULT_PAGE = 100;
   private static final int MAX_PAGE = 10_000;
 
@@ -585,6 +585,8 @@ public final class HttpApi implements AutoCloseable {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
       final int d = m.coefficients().length;
+      final List<String> names =
+          m.featureNames().size() == d ? m.featureNames() : CoefficientNames.defaults(d - 1);
       g.writeStartObject();
       g.writeStringField("model", m.key());
       g.writeNumberField("version", m.version());
@@ -594,6 +596,7 @@ public final class HttpApi implements AutoCloseable {
       g.writeStringField("status", m.status());
       g.writeStringField("status_reason", m.statusReason());
       g.writeNumberField("updated_at_ms", m.updatedAtMs());
+      g.writeNumberField("window_end", m.windowEnd());
       if (stale) {
         g.writeBooleanField("stale", true);
       }
@@ -603,13 +606,13 @@ public final class HttpApi implements AutoCloseable {
         final double se = m.stdErrors()[j];
         final double z = b / se;
         g.writeStartObject();
-        g.writeStringField("name", j < m.featureNames().size() ? m.featureNames().get(j) : "x" + j);
+        g.writeStringField("name", names.get(j));
         number(g, "estimate", b);
         number(g, "std_error", se);
         number(g, "z_value", z);
-        number(g, "p_value", Erfc.value(Math.abs(z) / Math.sqrt(2.0)));
-        number(g, "ci95_low", b - Z_975 * se);
-        number(g, "ci95_high", b + Z_975 * se);
+        number(g, "p_value", Normal.twoSidedP(z));
+        number(g, "ci95_low", b - Normal.Z_975 * se);
+        number(g, "ci95_high", b + Normal.Z_975 * se);
         g.writeEndObject();
       }
       g.writeEndArray();

@@ -4,10 +4,14 @@ import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.streams.internals.DeadLetterProcessor;
+import io.github.irls.streams.internals.FitInput;
+import io.github.irls.streams.internals.FitOutput;
 import io.github.irls.streams.internals.FitProcessor;
 import io.github.irls.streams.internals.HistoryProcessor;
 import io.github.irls.streams.internals.ModelStateSerde;
 import io.github.irls.streams.internals.NonNegativeTimestampExtractor;
+import io.github.irls.streams.internals.Rejection;
+import io.github.irls.streams.internals.Routed;
 import io.github.irls.streams.internals.SpecProcessor;
 import io.github.irls.streams.internals.ValidateProcessor;
 import java.util.LinkedHashSet;
@@ -17,7 +21,6 @@ import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
@@ -142,12 +145,12 @@ public final class IrlsTopology {
                 Stores.persistentKeyValueStore(SPECS_STORE), Serdes.String(), Serdes.ByteArray())
             .withCachingEnabled();
 
-    final ProcessorSupplier<byte[], byte[], byte[], Object> specsProcessor =
+    final ProcessorSupplier<byte[], byte[], byte[], Routed> specsProcessor =
         () -> new SpecProcessor(settings.maxFeatures(), FIT_PROCESSOR, DEAD_LETTER_PROCESSOR);
-    final ProcessorSupplier<byte[], byte[], byte[], Object> validate =
+    final ProcessorSupplier<byte[], byte[], byte[], Routed> validate =
         () -> new ValidateProcessor(
             settings.inputFormat(), settings.maxFeatures(), FIT_PROCESSOR, DEAD_LETTER_PROCESSOR);
-    final ProcessorSupplier<byte[], Object, Object, Object> fit =
+    final ProcessorSupplier<byte[], FitInput, byte[], FitOutput> fit =
         new ProcessorSupplier<>() {
           @Override
           public FitProcessor get() {
@@ -161,7 +164,7 @@ public final class IrlsTopology {
             return new LinkedHashSet<>(List.of(windows, windowEvents, models, specs));
           }
         };
-    final ProcessorSupplier<byte[], io.github.irls.streams.internals.Rejection, byte[], byte[]> deadLetter =
+    final ProcessorSupplier<byte[], Rejection, byte[], byte[]> deadLetter =
         new ProcessorSupplier<>() {
           @Override
           public DeadLetterProcessor get() {
@@ -180,7 +183,7 @@ public final class IrlsTopology {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(HISTORY_STORE), Serdes.Bytes(), Serdes.ByteArray())
             .withCachingEnabled();
-    final ProcessorSupplier<Object, Object, Object, Object> history =
+    final ProcessorSupplier<byte[], FitOutput, byte[], CoefficientUpdate> history =
         new ProcessorSupplier<>() {
           @Override
           public HistoryProcessor get() {
@@ -211,7 +214,8 @@ public final class IrlsTopology {
     topology.connectProcessorAndStateStores(DEAD_LETTER_PROCESSOR, WINDOWS_STORE, SPECS_STORE);
     topology.addProcessor(HISTORY_PROCESSOR, history, FIT_PROCESSOR);
     topology.addSink(
-        COEFFICIENTS_SINK, settings.coefficientsTopic(), new StringSerializer(),
+        // keys are the model keys' UTF-8 bytes, as received (validated UTF-8)
+        COEFFICIENTS_SINK, settings.coefficientsTopic(), new ByteArraySerializer(),
         AvroSerde.of(CoefficientUpdate.class).serializer(), HISTORY_PROCESSOR);
     topology.addSink(
         DLQ_SINK, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),

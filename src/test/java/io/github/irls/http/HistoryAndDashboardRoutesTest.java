@@ -67,7 +67,7 @@ class HistoryAndDashboardRoutesTest {
 
   private static ModelView model(final String key, final long version) {
     return new ModelView(key, version, List.of("intercept", "x1"), new double[] {0.5, -1}, new double[] {0.1, 0.2},
-        Optional.empty(), 100 * version, 100.0 * version, 0, "OK", "", 0);
+        Optional.empty(), 100 * version, 100.0 * version, 0, "OK", "", 0, -1, Map.of());
   }
 
   private static HistoryEntry entry(final long version, final String status) {

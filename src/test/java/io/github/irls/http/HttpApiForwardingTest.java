@@ -154,7 +154,7 @@ class HttpApiForwardingTest {
 
   private static ModelView view(final String key, final long version) {
     return new ModelView(key, version, List.of("intercept", "x1"), new double[] {0.5, -1}, new double[] {0.1, 0.2},
-        Optional.empty(), 100 * version, 100.0 * version, 0, "OK", "", 0L);
+        Optional.empty(), 100 * version, 100.0 * version, 0, "OK", "", 0L, -1, Map.of());
   }
 
   private HttpResponse<String> get(final HttpApi api, final String path, final boolean forwarded) throws Exception {

@@ -191,6 +191,6 @@ class HttpApiTest {
     for (int j = 1; j < b.length; j++) {
       names.add("x" + j);
     }
-    return new ModelView(key, 3, names, b, se, Optional.empty(), 100, 100.0, 5, "OK", "", 0L);
+    return new ModelView(key, 3, names, b, se, Optional.empty(), 100, 100.0, 5, "OK", "", 0L, -1, Map.of());
   }
 }

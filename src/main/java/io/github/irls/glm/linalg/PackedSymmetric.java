@@ -52,6 +52,20 @@ public final class PackedSymmetric {
     return out;
   }
 
+  /** The full matrix row-major ({@code d * d} values), a new array. */
+  public static double[] toRowMajor(final double[] packed, final int d) {
+    final double[] out = new double[d * d];
+    int idx = 0;
+    for (int i = 0; i < d; i++) {
+      for (int j = i; j < d; j++) {
+        final double v = packed[idx++];
+        out[i * d + j] = v;
+        out[j * d + i] = v;
+      }
+    }
+    return out;
+  }
+
   /** Packs the upper triangle of {@code full} (d x d). {@code out} is modified and returned. */
   public static double[] pack(final DMatrixRMaj full, final double[] out) {
     final int d = full.numRows;

@@ -96,6 +96,15 @@ public final class SpdSolver {
     return new Result(step, inverse, packedCopy, ridge, finite);
   }
 
+  /**
+   * {@code A^-1} packed, by Cholesky (with the smallest ridge that makes it succeed, as {@link
+   * #solve}); {@code packedA} is not modified.
+   */
+  public static double[] packedInverse(final double[] packedA) {
+    final int d = PackedSymmetric.order(packedA.length);
+    return solve(packedA, new double[d], new boolean[d]).packedInverse();
+  }
+
   private static int[] keptColumns(final boolean[] aliased) {
     int r = 0;
     for (final boolean b : aliased) {

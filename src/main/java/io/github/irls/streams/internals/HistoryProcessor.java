@@ -1,7 +1,6 @@
 package io.github.irls.streams.internals;
 
 import io.github.irls.avro.CoefficientUpdate;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
@@ -16,7 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * passes each update on unchanged. Sits between the fitting processor and the coefficients sink, so
  * it runs once per closed window, never per event.
  */
-public final class HistoryProcessor extends ContextualProcessor<Object, Object, Object, Object> {
+public final class HistoryProcessor extends ContextualProcessor<byte[], FitOutput, byte[], CoefficientUpdate> {
 
   private final String storeName;
   private final int bound;
@@ -36,33 +35,33 @@ public final class HistoryProcessor extends ContextualProcessor<Object, Object, 
   }
 
   @Override
-  public void init(final ProcessorContext<Object, Object> context) {
+  public void init(final ProcessorContext<byte[], CoefficientUpdate> context) {
     super.init(context);
     history = context.getStateStore(storeName);
   }
 
   @Override
-  public void process(final Record<Object, Object> record) {
-    if (record.value() instanceof CoefficientUpdate update) {
-      final byte[] modelKey = update.getModelKey().getBytes(StandardCharsets.UTF_8);
-      final long version = update.getVersion();
-      history.put(HistoryRows.key(modelKey, version), HistoryRows.value(update));
-      // Versions grow by one per update, so this range holds one entry; a range (not a single
-      // delete) also clears what a gap in the versions would leave behind.
-      if (version > bound) {
-        expired.clear();
-        try (KeyValueIterator<Bytes, byte[]> it =
-            history.range(HistoryRows.key(modelKey, 0), HistoryRows.key(modelKey, version - bound))) {
-          while (it.hasNext()) {
-            expired.add(it.next().key);
-          }
+  public void process(final Record<byte[], FitOutput> record) {
+    // the fitting processor sends only updates this way (its dead letters go to their own processor)
+    final CoefficientUpdate update = ((Published) record.value()).update();
+    final byte[] modelKey = record.key();
+    final long version = update.getVersion();
+    history.put(HistoryRows.key(modelKey, version), HistoryRows.value(update));
+    // Versions grow by one per update, so this range holds one entry; a range (not a single
+    // delete) also clears what a gap in the versions would leave behind.
+    if (version > bound) {
+      expired.clear();
+      try (KeyValueIterator<Bytes, byte[]> it =
+          history.range(HistoryRows.key(modelKey, 0), HistoryRows.key(modelKey, version - bound))) {
+        while (it.hasNext()) {
+          expired.add(it.next().key);
         }
-        for (final Bytes k : expired) {
-          history.delete(k);
-        }
-        expired.clear();
       }
+      for (final Bytes k : expired) {
+        history.delete(k);
+      }
+      expired.clear();
     }
-    context().forward(record);
+    context().forward(record.withValue(update));
   }
 }

@@ -1,23 +1,30 @@
 package io.github.irls.streams.internals;
 
+import io.github.irls.glm.Posterior;
+import io.github.irls.glm.StepStatus;
 import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.streams.ModelState;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Binary form of {@link ModelState} in the models store and its changelog: format byte 1, int p,
- * long version, long eventsTotal, double weightTotal, long lateEventsTotal, long lastWindowEnd, int
- * length and UTF-8 bytes of lastStatus, then d coefficients, d standard errors and d(d+1)/2 packed
- * precision values. Written once per closed window, never per event.
+ * Binary form of {@link ModelState} in the models store and its changelog (big-endian): format byte
+ * 2, int p, long version, long eventsTotal, double weightTotal, long lateEventsTotal, long
+ * lastWindowEnd, long updatedAtMs, then the status, the status reason and the feature names as
+ * strings (int length, UTF-8 bytes; the names preceded by their int count), then d coefficients, d
+ * standard errors and d(d+1)/2 packed precision values. Written once per closed window, never per
+ * event. Format 1 (before the status reason, names and update time were kept) is still read.
  */
 public final class ModelStateSerde implements Serde<ModelState> {
 
-  static final byte FORMAT = 1;
+  static final byte FORMAT = 2;
+  static final byte FORMAT_1 = 1;
 
   private final Serializer<ModelState> serializer = (topic, state) -> encode(state);
   private final Deserializer<ModelState> deserializer = (topic, bytes) -> decode(bytes);
@@ -37,19 +44,32 @@ public final class ModelStateSerde implements Serde<ModelState> {
       return null;
     }
     final int d = s.dimension();
-    final byte[] status = s.lastStatus().getBytes(StandardCharsets.UTF_8);
-    final int size = 1 + 4 + 8 * 5 + 4 + status.length + 8 * (2 * d + PackedSymmetric.size(d));
+    final byte[] status = utf8(s.status().name());
+    final byte[] reason = utf8(s.statusReason());
+    final byte[][] names = new byte[s.featureNames().size()][];
+    int namesSize = 4;
+    for (int j = 0; j < names.length; j++) {
+      names[j] = utf8(s.featureNames().get(j));
+      namesSize += 4 + names[j].length;
+    }
+    final int size = 1 + 4 + 8 * 6 + 4 + status.length + 4 + reason.length + namesSize
+        + 8 * (2 * d + PackedSymmetric.size(d));
     final ByteBuffer b = ByteBuffer.allocate(size);
     b.put(FORMAT).putInt(s.features()).putLong(s.version()).putLong(s.eventsTotal())
         .putDouble(s.weightTotal()).putLong(s.lateEventsTotal()).putLong(s.lastWindowEnd())
-        .putInt(status.length).put(status);
-    for (final double v : s.coefficients()) {
+        .putLong(s.updatedAtMs());
+    b.putInt(status.length).put(status).putInt(reason.length).put(reason).putInt(names.length);
+    for (final byte[] name : names) {
+      b.putInt(name.length).put(name);
+    }
+    final Posterior posterior = s.posterior();
+    for (final double v : posterior.coefficients()) {
       b.putDouble(v);
     }
-    for (final double v : s.stdErrors()) {
+    for (final double v : posterior.stdErrors()) {
       b.putDouble(v);
     }
-    for (final double v : s.packedPrecision()) {
+    for (final double v : posterior.packedPrecision()) {
       b.putDouble(v);
     }
     return b.array();
@@ -61,8 +81,9 @@ public final class ModelStateSerde implements Serde<ModelState> {
     }
     try {
       final ByteBuffer b = ByteBuffer.wrap(bytes);
-      if (b.get() != FORMAT) {
-        throw new SerializationException("Unknown model state format " + bytes[0]);
+      final byte format = b.get();
+      if (format != FORMAT && format != FORMAT_1) {
+        throw new SerializationException("Unknown model state format " + format);
       }
       final int p = b.getInt();
       final long version = b.getLong();
@@ -70,8 +91,16 @@ public final class ModelStateSerde implements Serde<ModelState> {
       final double weightTotal = b.getDouble();
       final long late = b.getLong();
       final long lastEnd = b.getLong();
-      final byte[] status = new byte[b.getInt()];
-      b.get(status);
+      final long updatedAt = format == FORMAT ? b.getLong() : -1;
+      final String statusName = string(b);
+      final String reason = format == FORMAT ? string(b) : "";
+      final List<String> names = new ArrayList<>();
+      if (format == FORMAT) {
+        final int count = b.getInt();
+        for (int j = 0; j < count; j++) {
+          names.add(string(b));
+        }
+      }
       final int d = p + 1;
       final double[] coefficients = doubles(b, d);
       final double[] se = doubles(b, d);
@@ -79,14 +108,29 @@ public final class ModelStateSerde implements Serde<ModelState> {
       if (b.hasRemaining()) {
         throw new SerializationException("Trailing bytes after a model state");
       }
-      return new ModelState(p, version, eventsTotal, weightTotal, late, lastEnd,
-          new String(status, StandardCharsets.UTF_8), coefficients, se, precision);
+      final StepStatus status = statusName.isEmpty() ? StepStatus.NO_UPDATE_YET : StepStatus.valueOf(statusName);
+      return new ModelState(p, version, eventsTotal, weightTotal, late, lastEnd, status, reason, names, updatedAt,
+          new Posterior(coefficients, se, precision));
     } catch (final RuntimeException e) {
       if (e instanceof SerializationException se) {
         throw se;
       }
       throw new SerializationException("Corrupt model state (" + bytes.length + " bytes)", e);
     }
+  }
+
+  private static byte[] utf8(final String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String string(final ByteBuffer b) {
+    final int length = b.getInt();
+    if (length < 0 || length > b.remaining()) {
+      throw new SerializationException("Corrupt string length " + length + " in a model state");
+    }
+    final byte[] bytes = new byte[length];
+    b.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private static double[] doubles(final ByteBuffer b, final int n) {

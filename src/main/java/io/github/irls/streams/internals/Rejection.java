@@ -9,4 +9,5 @@ import io.github.irls.streams.DeadLetterReason;
  * @param reason the stable reason code
  * @param message a human explanation
  */
-public record Rejection(byte[] rawValue, DeadLetterReason reason, String message) {}
+public record Rejection(byte[] rawValue, DeadLetterReason reason, String message)
+    implements Routed, FitOutput {}

@@ -10,4 +10,4 @@ import java.util.Optional;
  * @param rawValue the record value as received (null for a tombstone), for a later dead letter
  * @param spec the decoded spec, or empty for a tombstone
  */
-public record SpecChange(byte[] rawValue, Optional<ModelSpec> spec) {}
+public record SpecChange(byte[] rawValue, Optional<ModelSpec> spec) implements FitInput {}

@@ -1,6 +1,7 @@
 package io.github.irls.streams.internals;
 
 import io.github.irls.avro.ModelSpec;
+import io.github.irls.glm.CoefficientNames;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.streams.DeadLetterReason;
 import java.util.HashSet;
@@ -16,7 +17,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * SpecChange} (a spec or a tombstone) to the fitting processor, which owns the specs store, or a
  * {@link Rejection} to the dead-letter processor. Never throws for bad input.
  */
-public final class SpecProcessor extends ContextualProcessor<byte[], byte[], byte[], Object> {
+public final class SpecProcessor extends ContextualProcessor<byte[], byte[], byte[], Routed> {
 
   /** The longest feature name accepted, in characters. */
   static final int MAX_NAME_CHARS = 256;
@@ -87,7 +88,7 @@ public final class SpecProcessor extends ContextualProcessor<byte[], byte[], byt
         return "feature_names has " + names.size() + " names; at most " + maxFeatures + " features are accepted";
       }
       final Set<String> seen = new HashSet<>();
-      seen.add("intercept");
+      seen.add(CoefficientNames.INTERCEPT);
       for (int j = 0; j < names.size(); j++) {
         final String name = names.get(j);
         if (name == null || name.isBlank()) {

@@ -10,4 +10,4 @@ import io.github.irls.avro.LabeledEvent;
  * @param event the decoded event
  * @param time the event time: {@code event_time} when present, else the record timestamp
  */
-public record ValidEvent(byte[] rawValue, LabeledEvent event, long time) {}
+public record ValidEvent(byte[] rawValue, LabeledEvent event, long time) implements FitInput {}

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@link ValidEvent} to the fitting processor or a {@link Rejection} to the dead-letter processor.
  * Never throws for bad input: whatever the bytes, the record goes one way or the other.
  */
-public final class ValidateProcessor extends ContextualProcessor<byte[], byte[], byte[], Object> {
+public final class ValidateProcessor extends ContextualProcessor<byte[], byte[], byte[], Routed> {
 
   /**
    * The largest weight accepted: far above any trial count or importance weight, and low enough

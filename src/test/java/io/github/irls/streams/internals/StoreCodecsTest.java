@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.irls.glm.Design;
+import io.github.irls.glm.Posterior;
+import io.github.irls.glm.StepStatus;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.OpenWindow;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +18,9 @@ class StoreCodecsTest {
   @Test
   void shouldRoundTripAModelState() {
     // Given a model with p = 2
-    final ModelState state = new ModelState(2, 7, 7000, 6500.5, 3, 123456L, "NOT_POSITIVE_DEFINITE",
-        new double[] {-1, 0.5, 2}, new double[] {0.1, 0.2, 0.3}, new double[] {1, 2, 3, 4, 5, 6});
+    final ModelState state = new ModelState(2, 7, 7000, 6500.5, 3, 123456L, StepStatus.NOT_POSITIVE_DEFINITE,
+        "information not positive definite", List.of("age", "income"), 987654L,
+        new Posterior(new double[] {-1, 0.5, 2}, new double[] {0.1, 0.2, 0.3}, new double[] {1, 2, 3, 4, 5, 6}));
 
     // When it is encoded and decoded
     final ModelState back = ModelStateSerde.decode(ModelStateSerde.encode(state));
@@ -29,8 +32,8 @@ class StoreCodecsTest {
   @Test
   void shouldRefuseATruncatedModelState() {
     // Given an encoded model cut short
-    final byte[] bytes = ModelStateSerde.encode(new ModelState(1, 1, 1, 1, 0, 0, "OK",
-        new double[2], new double[2], new double[3]));
+    final byte[] bytes = ModelStateSerde.encode(new ModelState(1, 1, 1, 1, 0, 0, StepStatus.OK, "", List.of(), 0,
+        new Posterior(new double[2], new double[2], new double[3])));
     final byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
 
     // When it is decoded, Then a SerializationException names the problem
