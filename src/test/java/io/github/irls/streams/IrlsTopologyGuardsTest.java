@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.glm.Fixtures;
+import io.github.irls.glm.StreamingStep;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class IrlsTopologyGuardsTest {
 
   /** R clamps the logit's mean beyond |eta| = 30; the topology's separation guard uses the same line. */
-  private static final double EXTREME_ETA = 30.0;
-  /** The cap of a separated step on the linear predictor (FitProcessor.MAX_ETA_STEP). */
-  private static final double MAX_ETA_STEP = 10.0;
+  private static final double EXTREME_ETA = StreamingStep.EXTREME_ETA;
+  /** The cap of a separated step on the linear predictor. */
+  private static final double MAX_ETA_STEP = StreamingStep.MAX_ETA_STEP;
 
   private static List<CoefficientUpdate> stream(
       final String fixture, final TopologySettings settings, final int passes) {
