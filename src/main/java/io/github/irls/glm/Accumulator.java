@@ -77,6 +77,28 @@ public final class Accumulator {
   }
 
   /**
+   * Sets this accumulator to quantities saved from one at {@code savedBeta} (e.g. read back from a
+   * state store). The arrays are copied.
+   */
+  public Accumulator restore(final double[] savedBeta, final double[] packedInformation, final double[] savedScore,
+      final long savedCount, final double savedWeightSum, final double savedLogLikelihood,
+      final double savedDeviance, final long savedExtremeFitted, final boolean savedNonFinite) {
+    if (savedBeta.length != d || savedScore.length != d || packedInformation.length != information.length) {
+      throw new IllegalArgumentException("saved quantities do not have dimension " + d);
+    }
+    System.arraycopy(savedBeta, 0, beta, 0, d);
+    System.arraycopy(packedInformation, 0, information, 0, information.length);
+    System.arraycopy(savedScore, 0, score, 0, d);
+    count = savedCount;
+    weightSum = savedWeightSum;
+    logLikelihood = savedLogLikelihood;
+    deviance = savedDeviance;
+    extremeFitted = savedExtremeFitted;
+    nonFinite = savedNonFinite;
+    return this;
+  }
+
+  /**
    * Adds one observation: features {@code x} (length {@code p}, not modified), response {@code y},
    * prior weight and offset.
    */

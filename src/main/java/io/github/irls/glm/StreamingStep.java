@@ -1,7 +1,10 @@
 package io.github.irls.glm;
 
 import io.github.irls.glm.linalg.Aliasing;
+import io.github.irls.glm.linalg.PackedSymmetric;
+import io.github.irls.glm.linalg.SpdSolver;
 import io.github.irls.glm.linalg.Vectors;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,25 +50,129 @@ public final class StreamingStep {
       throw new IllegalArgumentException(
           "the window has " + window.coefficients() + " coefficients, the posterior " + previous.dimension());
     }
+    if (options.singleStep()) {
+      // one newton semantics, whether the window's events were kept or only its statistics
+      return take(WindowStatistics.of(window, previous.coefficients()), previous, options);
+    }
     final Prior prior = previous.discounted(options.gamma());
     final FitOptions base = FitOptions.defaults()
         .withMaxIterations(options.maxIterations())
         .withNullDeviance(false)
         .withWarmStart(false);
-    final GlmFit fit = IrlsFitter.fit(
-        window, prior, base.withSingleStep(options.singleStep()).withStart(previous.coefficients()));
+    final GlmFit fit = IrlsFitter.fit(window, prior, base.withStart(previous.coefficients()));
     final Draft step = new Draft(fit);
-    if (step.accepted && !(Vectors.allFinite(step.coefficients) && Vectors.allFinite(step.stdErrors)
-        && Vectors.allFinite(step.precision))) {
-      step.accepted = false;
-      step.status = StepStatus.NON_FINITE;
-      step.reason = "the step produced non-finite coefficients, standard errors or information"
-          + (step.reason.isEmpty() ? "" : " (" + fit.status() + ": " + step.reason + ")");
-    }
+    refuseNonFinite(step, fit.status().name());
     if (step.accepted) {
       guardSeparation(window, prior, previous.coefficients(), fit, base, step);
     }
     return step.finish(previous);
+  }
+
+  /**
+   * Takes one Newton step (step mode {@code newton}) from the statistics of a window accumulated at
+   * {@code previous}'s coefficients: {@code P_t = gamma P + H}, {@code b_t = b + P_t^-1 g}, the
+   * standard errors from {@code P_t}. Neither argument is modified.
+   *
+   * <p>Without the events, the separation guard reads the window's fits at the step's start and
+   * bounds the step's move of any linear predictor by the window's largest |x_j|: a step flagged as
+   * separation whose bound exceeds {@value #MAX_ETA_STEP} is scaled down to that bound; the
+   * information stays the one at the start, as a Newton step defines it.
+   *
+   * @throws IllegalArgumentException when {@code options} asks for iteration (that needs the events),
+   *     or the statistics were accumulated at other coefficients than {@code previous}'s
+   */
+  public static StepResult take(final WindowStatistics window, final Posterior previous, final StepOptions options) {
+    if (!options.singleStep()) {
+      throw new IllegalArgumentException("a window's statistics allow a single Newton step only");
+    }
+    final double[] from = previous.coefficients();
+    if (!Arrays.equals(window.beta(), from)) {
+      throw new IllegalArgumentException("the statistics were accumulated at other coefficients than the posterior's");
+    }
+    final int d = from.length;
+    final double[] precision = previous.packedPrecision().clone();
+    final double[] information = window.packedInformation();
+    for (int i = 0; i < precision.length; i++) {
+      precision[i] = options.gamma() * precision[i] + information[i];
+    }
+    // the penalised score at b = m: the prior adds nothing
+    final double[] gradient = window.score().clone();
+    final Draft step = new Draft(window.logLikelihood(), norm(gradient));
+    if (window.sawNonFinite()) {
+      return step.refuse(StepStatus.NON_FINITE, "non-finite linear predictor, weight or score at iteration 0")
+          .finish(previous);
+    }
+    final SpdSolver.Result solved = SpdSolver.solve(precision, gradient, new boolean[d]);
+    if (!solved.finite()) {
+      return step.refuse(StepStatus.NON_FINITE, "the Newton step is not finite at iteration 0").finish(previous);
+    }
+    final double[] next = new double[d];
+    final double[] se = new double[d];
+    final double[] inverse = solved.packedInverse();
+    for (int j = 0; j < d; j++) {
+      next[j] = from[j] + solved.step()[j];
+      se[j] = Math.sqrt(inverse[PackedSymmetric.rowStart(d, j)]);
+    }
+    step.coefficients = next;
+    step.stdErrors = se;
+    step.precision = precision;
+    step.covariance = PackedSymmetric.toRowMajor(inverse, d);
+    step.stepNorm = norm(solved.step());
+    step.ridge = solved.ridge();
+    if (solved.ridge() > 0) {
+      step.status = StepStatus.NOT_POSITIVE_DEFINITE;
+      step.reason = "information not positive definite; added a ridge of " + solved.ridge();
+    }
+    refuseNonFinite(step, step.status.name());
+    if (step.accepted) {
+      guardSeparation(window, from, solved.step(), step);
+    }
+    return step.finish(previous);
+  }
+
+  /** Refuses a step whose coefficients, standard errors or information are not all finite. */
+  private static void refuseNonFinite(final Draft step, final String statusBefore) {
+    if (step.accepted && !(Vectors.allFinite(step.coefficients) && Vectors.allFinite(step.stdErrors)
+        && Vectors.allFinite(step.precision))) {
+      step.refuse(StepStatus.NON_FINITE, "the step produced non-finite coefficients, standard errors or information"
+          + (step.reason.isEmpty() ? "" : " (" + statusBefore + ": " + step.reason + ")"));
+    }
+  }
+
+  /**
+   * The separation guard of a step from statistics: the fits at the start, and a bound of the move
+   * of any event's linear predictor, {@code |s_0| + sum_j |s_j| max|x_j|}.
+   */
+  private static void guardSeparation(final WindowStatistics window, final double[] from, final double[] change,
+      final Draft step) {
+    final long extreme = window.extremeFitted();
+    double bound = Math.abs(change[0]);
+    final double[] maxAbs = window.maxAbsFeatures();
+    for (int j = 1; j < change.length; j++) {
+      bound += Math.abs(change[j]) * maxAbs[j - 1];
+    }
+    final boolean runaway = extreme > 0 && bound > MAX_ETA_STEP;
+    final boolean creeping = 2 * extreme > window.count() && norm(step.coefficients) > norm(from);
+    if (!(runaway || creeping)) {
+      return;
+    }
+    step.status = StepStatus.SEPARATION;
+    final String seen = extreme + " of " + window.count()
+        + " fitted probabilities of the window are numerically 0 or 1 at the step's start";
+    if (!(bound > MAX_ETA_STEP)) {
+      step.reason = "suspected separation: " + seen + (step.reason.isEmpty() ? "" : " (" + step.reason + ")");
+      return;
+    }
+    final double scale = MAX_ETA_STEP / bound;
+    final double[] capped = new double[from.length];
+    for (int j = 0; j < capped.length; j++) {
+      capped[j] = from[j] + scale * change[j];
+    }
+    step.coefficients = capped;
+    step.stepNorm = scale * norm(change);
+    step.reason = String.format(Locale.ROOT,
+        "suspected separation: %s; the step could move the linear predictor by up to %.4g (a bound from the "
+            + "window's largest |x|), capped to %.4g (%.4g of the step)", seen, bound, MAX_ETA_STEP, scale);
   }
 
   /**
@@ -102,9 +209,7 @@ public final class StreamingStep {
     final GlmFit at = IrlsFitter.fit(window, prior, base.withSingleStep(true).withStart(capped));
     if (at.status() == FitStatus.NON_FINITE || !Vectors.allFinite(at.stdErrors())
         || !Vectors.allFinite(at.packedPrecision())) {
-      step.accepted = false;
-      step.status = StepStatus.NON_FINITE;
-      step.reason = "suspected separation, and the capped step is not finite";
+      step.refuse(StepStatus.NON_FINITE, "suspected separation, and the capped step is not finite");
       return;
     }
     step.coefficients = capped;
@@ -134,6 +239,16 @@ public final class StreamingStep {
     final double windowLogLikelihood;
     final double gradientNorm;
 
+    /** A single step from statistics, before its outcome is known. */
+    Draft(final double windowLogLikelihood, final double gradientNorm) {
+      status = StepStatus.OK;
+      accepted = true;
+      reason = "";
+      iterations = 1;
+      this.windowLogLikelihood = windowLogLikelihood;
+      this.gradientNorm = gradientNorm;
+    }
+
     Draft(final GlmFit fit) {
       status = StepStatus.of(fit.status());
       accepted = !status.refuses();
@@ -147,6 +262,14 @@ public final class StreamingStep {
       iterations = fit.iterations();
       windowLogLikelihood = fit.startLogLikelihood();
       gradientNorm = fit.startGradientNorm();
+    }
+
+    /** Refuses the step with {@code why}; the previous posterior stays. Returns this. */
+    Draft refuse(final StepStatus why, final String reason) {
+      accepted = false;
+      status = why;
+      this.reason = reason;
+      return this;
     }
 
     /** Flags a singular information, completes the reason and builds the result. */
