@@ -5,22 +5,16 @@ import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
 import io.github.irls.streams.IrlsStores;
-import io.github.irls.streams.IrlsTopology;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.OpenWindow;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * {@link ModelQueries} over the state stores of this instance (interactive queries).
@@ -130,18 +124,7 @@ final class StoreModelQueries implements ModelQueries {
   }
 
   private long openWindowEvents(final String key, final boolean stale) {
-    final ReadOnlyKeyValueStore<Bytes, byte[]> windows =
-        streams.store(
-            IrlsStores.stale(
-                StoreQueryParameters.fromNameAndType(IrlsTopology.WINDOWS_STORE, QueryableStoreTypes.keyValueStore()),
-                stale));
-    final byte[] raw = key.getBytes(StandardCharsets.UTF_8);
-    final byte[] value = windows.get(Bytes.wrap(raw));
-    if (value == null) {
-      return 0;
-    }
-    final OpenWindow window = IrlsStores.decodeWindow(raw, value);
-    return window == null ? 0 : window.events();
+    return IrlsStores.windows(streams, stale).window(key).map(OpenWindow::events).orElse(0L);
   }
 
   /** The view of {@code state}: field for field what its last published update said. */

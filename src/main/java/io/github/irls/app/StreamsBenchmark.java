@@ -261,10 +261,10 @@ public final class StreamsBenchmark {
     }
     final long keys = settings.keys();
     final double meanKey = models == 0 ? 10 : (double) keyBytes / models;
-    // the window record is 61 bytes (IrlsTopology's documentation) plus the key
-    final double windowRecord = 61 + meanKey;
-    // an open-window event: key (length, model key, sequence number) and value (format, p + 3 doubles)
-    final double eventRow = (4 + meanKey + 8) + (1 + 8.0 * (p + 3));
+    // FIXME measured layout: the window header record plus the key
+    final double windowRecord = 70 + meanKey;
+    // an open-window event in a chunk: p + 3 doubles
+    final double eventRow = 8.0 * (p + 3);
     final double modelPerKey = models == 0 ? 0 : (double) modelBytes / models;
     final double openPerKey = (double) openEvents / keys;
     final long disk = directorySize(stateDir);

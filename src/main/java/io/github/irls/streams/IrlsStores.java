@@ -3,18 +3,22 @@ package io.github.irls.streams;
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.streams.internals.HistoryRows;
 import io.github.irls.streams.internals.KeyDeadLetters;
-import io.github.irls.streams.internals.WindowMeta;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.internals.StateStoreProvider;
 
 /**
  * Interactive queries of the topology's stores on this instance (the tasks it hosts). The
@@ -44,24 +48,63 @@ public final class IrlsStores {
 
   /**
    * The keys hosted here whose window holds events not yet folded into the model. Empty once every
-   * partial window has been closed (by count, by time, or by the idle punctuation).
+   * partial window has been closed (by count, by time, or by the idle punctuation). As of the last
+   * commit (see {@link ReadOnlyWindows}).
    */
   public static List<OpenWindow> openWindows(final KafkaStreams streams) {
-    final ReadOnlyKeyValueStore<Bytes, byte[]> store =
-        streams.store(
-            StoreQueryParameters.fromNameAndType(IrlsTopology.WINDOWS_STORE, QueryableStoreTypes.keyValueStore()));
-    final List<OpenWindow> open = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-      while (it.hasNext()) {
-        final KeyValue<Bytes, byte[]> kv = it.next();
-        final OpenWindow window = decodeWindow(kv.key.get(), kv.value);
-        if (window != null && window.isOpen()) {
-          open.add(window);
-        }
-      }
-    }
-    return open;
+    return windows(streams, false).all().stream().filter(OpenWindow::isOpen).toList();
   }
+
+  /**
+   * The open windows of the tasks hosted here, as of their last commit; {@code stale} also reads
+   * standby copies.
+   */
+  public static ReadOnlyWindows windows(final KafkaStreams streams, final boolean stale) {
+    return streams.store(stale(StoreQueryParameters.fromNameAndType(IrlsTopology.WINDOWS_STORE, WINDOWS), stale));
+  }
+
+  /** The query type of {@link IrlsTopology#WINDOWS_STORE}: every task's windows, read as one. */
+  private static final QueryableStoreType<ReadOnlyWindows> WINDOWS = new QueryableStoreType<>() {
+    @Override
+    public boolean accepts(final StateStore store) {
+      return store instanceof ReadOnlyWindows;
+    }
+
+    @Override
+    public ReadOnlyWindows create(final StateStoreProvider provider, final String storeName) {
+      return new ReadOnlyWindows() {
+        @Override
+        public Optional<OpenWindow> window(final String modelKey) {
+          for (final ReadOnlyWindows task : provider.stores(storeName, WINDOWS)) {
+            final Optional<OpenWindow> w = task.window(modelKey);
+            if (w.isPresent()) {
+              return w;
+            }
+          }
+          return Optional.empty();
+        }
+
+        @Override
+        public List<OpenWindow> all() {
+          final List<OpenWindow> out = new ArrayList<>();
+          for (final ReadOnlyWindows task : provider.stores(storeName, WINDOWS)) {
+            out.addAll(task.all());
+          }
+          out.sort(Comparator.comparing(OpenWindow::modelKey));
+          return out;
+        }
+
+        @Override
+        public long storedEvents() {
+          long n = 0;
+          for (final ReadOnlyWindows task : provider.stores(storeName, WINDOWS)) {
+            n += task.storedEvents();
+          }
+          return n;
+        }
+      };
+    }
+  };
 
   /** Records dead-lettered by the tasks hosted here, by {@link DeadLetterReason} name. */
   public static Map<String, Long> deadLetterCounts(final KafkaStreams streams) {
@@ -121,8 +164,4 @@ public final class IrlsStores {
     return HistoryRows.last(store, key, limit);
   }
 
-  /** Decodes one record of {@link IrlsTopology#WINDOWS_STORE}; null when it is not a window record. */
-  public static OpenWindow decodeWindow(final byte[] key, final byte[] value) {
-    return WindowMeta.decode(key, value);
-  }
 }

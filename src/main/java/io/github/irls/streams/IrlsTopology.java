@@ -14,6 +14,7 @@ import io.github.irls.streams.internals.Rejection;
 import io.github.irls.streams.internals.Routed;
 import io.github.irls.streams.internals.SpecProcessor;
 import io.github.irls.streams.internals.ValidateProcessor;
+import io.github.irls.streams.internals.WindowStoreBuilder;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -44,16 +45,17 @@ import org.apache.kafka.streams.state.Stores;
  * meet in one task; it must have as many partitions as the events topic (co-partitioned), which
  * {@code Topics} ensures when it creates them.
  *
- * <p>State, all persistent (RocksDB) and changelogged; cached except the window events:
+ * <p>State, all persistent (RocksDB), changelogged and cached:
  *
  * <ul>
  *   <li>{@value #MODELS_STORE}: model key (String) → {@link ModelState}; written once per closed
  *       window. Queryable with {@code QueryableStoreTypes.keyValueStore()}.
- *   <li>{@value #WINDOWS_STORE}: model key (UTF-8 bytes) → the open window's 61-byte record (start,
- *       end, count, weight, late count, next sequence number, last activity, feature count);
- *       written with every event. {@link IrlsStores#openWindows} decodes it.
- *   <li>{@value #WINDOW_EVENTS_STORE}: (key length, key, sequence number) → the event's features,
- *       label, weight and offset as doubles; prefix-scanned and deleted when the window closes.
+ *   <li>{@value #WINDOWS_STORE}: every known key's open window — its bookkeeping (start, end, count,
+ *       weight, late count, last activity, feature count) and, in step mode {@code newton}, the
+ *       window's sufficient statistics ({@code O(d^2)}, whatever the window size), or, in step
+ *       mode {@code renewable}, its events in chunks. Worked on in memory and written once per
+ *       commit, inside the commit's transaction ({@code WindowStore}); read with {@link
+ *       IrlsStores#windows}.
  *   <li>{@value #DEAD_LETTER_COUNTS_STORE}: {@link DeadLetterReason} name → records dead-lettered
  *       for that reason (per task).
  *   <li>{@value #MODEL_DEAD_LETTERS_STORE}: model key (String) → that model's dead-letter counts by
@@ -79,8 +81,10 @@ public final class IrlsTopology {
   public static final String DLQ_SINK = "irls-dlq-sink";
 
   public static final String MODELS_STORE = "irls-models";
-  public static final String WINDOWS_STORE = "irls-windows";
-  public static final String WINDOW_EVENTS_STORE = "irls-window-events";
+  public static final String WINDOWS_STORE = "irls-open-windows";
+
+  /** Written open windows kept in memory per task (beyond it they are read back from the store). */
+  static final long WINDOW_MEMORY_BYTES = 64L * 1024 * 1024;
   public static final String DEAD_LETTER_COUNTS_STORE = "irls-dead-letter-counts";
   public static final String MODEL_DEAD_LETTERS_STORE = "irls-model-dead-letters";
   public static final String SPECS_STORE = "irls-model-specs";
@@ -120,17 +124,8 @@ public final class IrlsTopology {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), new ModelStateSerde())
             .withCachingEnabled();
-    final StoreBuilder<KeyValueStore<Bytes, byte[]>> windows =
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(WINDOWS_STORE), Serdes.Bytes(), Serdes.ByteArray())
-            .withCachingEnabled();
-    final StoreBuilder<KeyValueStore<Bytes, byte[]>> windowEvents =
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(WINDOW_EVENTS_STORE), Serdes.Bytes(), Serdes.ByteArray())
-            // Each event row is written once and deleted once, windows outlive commit intervals, so a
-            // record cache only adds a sorted-map insert and a flush per event (bench: 0.49 -> 0.60
-            // of pass-through at p = 10).
-            .withCachingDisabled();
+    // Open windows are worked on in memory and written once per commit (write-behind), never per event.
+    final WindowStoreBuilder windows = new WindowStoreBuilder(WINDOWS_STORE, WINDOW_MEMORY_BYTES);
     final StoreBuilder<KeyValueStore<String, Long>> counts =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DEAD_LETTER_COUNTS_STORE), Serdes.String(), Serdes.Long())
@@ -155,13 +150,12 @@ public final class IrlsTopology {
           @Override
           public FitProcessor get() {
             return new FitProcessor(
-                settings, MODELS_STORE, WINDOWS_STORE, WINDOW_EVENTS_STORE, SPECS_STORE, HISTORY_PROCESSOR,
-                DEAD_LETTER_PROCESSOR, steps);
+                settings, MODELS_STORE, WINDOWS_STORE, SPECS_STORE, HISTORY_PROCESSOR, DEAD_LETTER_PROCESSOR, steps);
           }
 
           @Override
           public Set<StoreBuilder<?>> stores() {
-            return new LinkedHashSet<>(List.of(windows, windowEvents, models, specs));
+            return new LinkedHashSet<>(List.of(windows, models, specs));
           }
         };
     final ProcessorSupplier<byte[], Rejection, byte[], byte[]> deadLetter =

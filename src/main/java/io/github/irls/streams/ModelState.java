@@ -22,6 +22,8 @@ import java.util.List;
  * @param featureNames the p feature names of the model spec in force at the last update, or empty
  *     for {@code x1..xp}
  * @param updatedAtMs wall-clock time (ms) at which the last update was made (-1 when unknown)
+ * @param stepsSinceReset steps taken since the model started or was last reset (step mode {@code
+ *     hybrid} iterates on a model's first windows)
  * @param posterior {@code b_t}, its standard errors and {@code P_t}
  */
 public record ModelState(
@@ -35,6 +37,7 @@ public record ModelState(
     String statusReason,
     List<String> featureNames,
     long updatedAtMs,
+    long stepsSinceReset,
     Posterior posterior) {
 
   public ModelState {

@@ -20,7 +20,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -124,30 +123,16 @@ final class Harness implements AutoCloseable {
   }
 
   List<OpenWindow> openWindows() {
-    final KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(IrlsTopology.WINDOWS_STORE);
-    final List<OpenWindow> open = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-      while (it.hasNext()) {
-        final KeyValue<Bytes, byte[]> kv = it.next();
-        final OpenWindow w = IrlsStores.decodeWindow(kv.key.get(), kv.value);
-        if (w != null && w.isOpen()) {
-          open.add(w);
-        }
-      }
-    }
-    return open;
+    return windows().all().stream().filter(OpenWindow::isOpen).toList();
   }
 
+  /** Events held in the windows store: kept rows, or events counted into a newton window's statistics. */
   long storedEvents() {
-    final KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(IrlsTopology.WINDOW_EVENTS_STORE);
-    long n = 0;
-    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-      while (it.hasNext()) {
-        it.next();
-        n++;
-      }
-    }
-    return n;
+    return windows().storedEvents();
+  }
+
+  private ReadOnlyWindows windows() {
+    return (ReadOnlyWindows) driver.getStateStore(IrlsTopology.WINDOWS_STORE);
   }
 
   ModelState model(final String key) {

@@ -3,7 +3,6 @@ package io.github.irls.streams.internals;
 import java.nio.charset.StandardCharsets;
 import io.github.irls.streams.DeadLetterReason;
 import java.util.Optional;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -35,7 +34,7 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
   private final String offsetHeader;
   private KeyValueStore<String, Long> counts;
   private KeyValueStore<String, byte[]> keyCounts;
-  private KeyValueStore<Bytes, byte[]> windows;
+  private WindowStore windows;
   private KeyValueStore<String, byte[]> specs;
 
   public DeadLetterProcessor(
@@ -77,7 +76,7 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
     final byte[] key = record.key();
     if (key != null && key.length <= DeadLetterReason.MAX_KEY_BYTES && Utf8.isValid(key)) {
       final String modelKey = new String(key, StandardCharsets.UTF_8);
-      if (windows.get(Bytes.wrap(key)) != null || specs.get(modelKey) != null) {
+      if (windows.get(key) != null || specs.get(modelKey) != null) {
         keyCounts.put(modelKey, KeyDeadLetters.increment(keyCounts.get(modelKey), reason));
       }
     }

@@ -3,25 +3,27 @@ package io.github.irls.streams.internals;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.avro.ModelSpec;
 import io.github.irls.glm.Design;
+import io.github.irls.glm.Posterior;
+import io.github.irls.glm.StepOptions;
+import io.github.irls.glm.StepResult;
 import io.github.irls.glm.StepStatus;
+import io.github.irls.glm.StreamingStep;
+import io.github.irls.glm.WindowStatistics;
 import io.github.irls.streams.DeadLetterReason;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.StepListener;
+import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -30,42 +32,35 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * clock), folds it into the model ({@link WindowFold}), stores the model and publishes the update.
  * The step itself, its guards and statuses live in the math core ({@code glm.StreamingStep}).
  *
- * <p>Per event it reads and writes one 61-byte window record and writes one {@code O(p)} event
- * record; the {@code O(d^2)} model is read and written only when a window closes.
+ * <p>Per event it changes the key's window in memory: a newton window folds the event into its
+ * statistics, an iterating one appends the row. {@link WindowStore} writes what changed once per
+ * commit. The {@code O(d^2)} model is read when a window opens and written when it closes.
  */
 public final class FitProcessor extends ContextualProcessor<byte[], FitInput, byte[], FitOutput> {
-
-  private static final ByteArraySerializer PREFIX_SERIALIZER = new ByteArraySerializer();
 
   private final TopologySettings settings;
   private final String modelsStoreName;
   private final String windowsStoreName;
-  private final String eventsStoreName;
   private final String specsStoreName;
   private final String coefficientsChild;
   private final String deadLetterChild;
   private final StepListener steps;
 
   private KeyValueStore<String, ModelState> models;
-  private KeyValueStore<Bytes, byte[]> windows;
-  private KeyValueStore<Bytes, byte[]> events;
+  private WindowStore windows;
   private SpecCache specs;
+  private final IdleDeadlines deadlines = new IdleDeadlines();
 
-  // Reused across events and windows: nothing on the per-event path allocates beyond the two
-  // arrays the stores keep.
-  private final WindowMeta meta = new WindowMeta();
-  private final WindowMeta scanned = new WindowMeta();
+  // Reused across events and windows.
   private final Map<Integer, Design.Builder> builders = new HashMap<>();
-  private final List<Bytes> closedEventKeys = new ArrayList<>();
-  private final List<byte[]> idleKeys = new ArrayList<>();
-  private double[] row = new double[1];
+  private double[] row = new double[3];
+  private double[] x = new double[1];
   private long initWallClockMs;
 
   public FitProcessor(
       final TopologySettings settings,
       final String modelsStoreName,
       final String windowsStoreName,
-      final String eventsStoreName,
       final String specsStoreName,
       final String coefficientsChild,
       final String deadLetterChild,
@@ -74,7 +69,6 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     this.steps = steps;
     this.modelsStoreName = modelsStoreName;
     this.windowsStoreName = windowsStoreName;
-    this.eventsStoreName = eventsStoreName;
     this.specsStoreName = specsStoreName;
     this.coefficientsChild = coefficientsChild;
     this.deadLetterChild = deadLetterChild;
@@ -90,15 +84,20 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     super.init(context);
     models = context.getStateStore(modelsStoreName);
     windows = context.getStateStore(windowsStoreName);
-    events = context.getStateStore(eventsStoreName);
     specs = new SpecCache(context.getStateStore(specsStoreName), settings);
     // Windows restored from the changelog count as active from now: a restart or rebalance is not
     // idleness of the key, and closing them early would change the trajectory.
     initWallClockMs = context.currentSystemTimeMs();
+    deadlines.clear();
+    windows.forEach(w -> {
+      if (w.isOpen()) {
+        deadlines.watch(w.key, idleDue(w));
+      }
+    });
     context.schedule(
         Duration.ofMillis(punctuationIntervalMs(settings.idleCloseMs())),
         PunctuationType.WALL_CLOCK_TIME,
-        this::closeIdleWindows);
+        now -> deadlines.pollDue(now, key -> closeIfIdle(key, now)));
   }
 
   @Override
@@ -116,50 +115,59 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     final LabeledEvent event = valid.event();
     final List<Double> features = event.getFeatures();
     final int p = features.size();
-    final Bytes windowKey = Bytes.wrap(key);
     final EffectiveSpec spec = specs.get(key);
-    final boolean known = meta.read(windows.get(windowKey));
-    if (!known || meta.features < 0) {
+    KeyWindow w = windows.get(key);
+    if (w == null || w.features < 0) {
       // the key's first event (or its first after a reset) fixes its feature count, unless the spec did
       if (spec.contradicts(p)) {
         reject(record, valid.rawValue(), DeadLetterReason.WRONG_FEATURE_COUNT, "The event has " + p
             + " features; the model spec of '" + utf8(key) + "' names " + spec.featureNames().get().size());
         return;
       }
-      if (known) {
-        meta.features = p;
-      } else {
-        meta.reset(p);
-      }
-    } else if (meta.features != p) {
+      w = w == null ? windows.create(key) : w;
+      w.features = p;
+    } else if (w.features != p) {
       reject(record, valid.rawValue(), DeadLetterReason.WRONG_FEATURE_COUNT, "The event has " + p
-          + " features; model '" + utf8(key) + "' has " + meta.features + " (fixed by its first event)");
+          + " features; model '" + utf8(key) + "' has " + w.features + " (fixed by its first event)");
       return;
     }
     final long time = valid.time();
-    if (meta.count > 0 && time - meta.start >= spec.windowMs()) {
-      closeWindow(key, meta, spec); // the event belongs to the next window
+    if (w.isOpen() && time - w.start >= spec.windowMs()) {
+      closeWindow(w, spec); // the event belongs to the next window
     }
-    if (meta.count == 0) {
-      meta.start = time;
-      meta.end = time;
+    if (!w.isOpen()) {
+      open(w, time);
     } else {
-      if (meta.start - time > settings.graceMs()) {
-        meta.late++;
+      if (w.start - time > settings.graceMs()) {
+        w.late++;
       }
-      meta.end = Math.max(meta.end, time);
+      w.end = Math.max(w.end, time);
     }
-    events.put(
-        Bytes.wrap(EventRows.key(key, meta.nextSeq)),
-        EventRows.value(features, event.getLabel(), event.getWeight(), event.getOffset()));
-    meta.nextSeq++;
-    meta.count++;
-    meta.weight += event.getWeight();
-    meta.lastActivityMs = context().currentSystemTimeMs();
-    if (meta.count >= spec.windowEvents()) {
-      closeWindow(key, meta, spec);
+    if (x.length < p) {
+      x = new double[p];
     }
-    windows.put(windowKey, meta.encode());
+    for (int j = 0; j < p; j++) {
+      x[j] = features.get(j);
+    }
+    w.add(x, event.getLabel(), event.getWeight(), event.getOffset());
+    w.lastActivityMs = context().currentSystemTimeMs();
+    windows.changed(w);
+    if (w.count >= spec.windowEvents()) {
+      closeWindow(w, spec);
+    }
+  }
+
+  /**
+   * Opens {@code w}'s next window with its first event at {@code time}: a newton window accumulates
+   * statistics at the coefficients its step will start from; a renewable one keeps its events.
+   */
+  private void open(final KeyWindow w, final long time) {
+    if (settings.stepMode() == StepMode.NEWTON) {
+      w.openStatistics(time, WindowFold.startingCoefficients(models.get(utf8(w.key)), w.features));
+    } else {
+      w.openEvents(time);
+    }
+    deadlines.watch(w.key, idleDue(w));
   }
 
   /**
@@ -171,15 +179,14 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   private void spec(final Record<byte[], FitInput> record, final SpecChange change) {
     final byte[] key = record.key();
     final String modelKey = utf8(key);
-    final Bytes windowKey = Bytes.wrap(key);
-    final boolean known = meta.read(windows.get(windowKey));
+    final KeyWindow w = windows.get(key);
     if (change.spec().isEmpty()) {
-      if (known) {
-        if (meta.count > 0) {
-          closeWindow(key, meta, specs.get(key));
+      if (w != null) {
+        if (w.isOpen()) {
+          closeWindow(w, specs.get(key));
         }
-        meta.features = -1;
-        windows.put(windowKey, meta.encode());
+        w.features = -1;
+        windows.changed(w);
       }
       specs.remove(key);
       final ModelState stored = models.get(modelKey);
@@ -190,9 +197,9 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     }
     final ModelSpec spec = change.spec().get();
     final List<String> names = spec.getFeatureNames();
-    if (names != null && known && meta.features >= 0 && meta.features != names.size()) {
+    if (names != null && w != null && w.features >= 0 && w.features != names.size()) {
       reject(record, change.rawValue(), DeadLetterReason.SPEC_WRONG_FEATURE_COUNT, "The model spec names "
-          + names.size() + " features; model '" + modelKey + "' has " + meta.features + "; the previous spec stays");
+          + names.size() + " features; model '" + modelKey + "' has " + w.features + "; the previous spec stays");
       return;
     }
     specs.put(key, change.rawValue(), spec);
@@ -203,63 +210,58 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     context().forward(record.withValue(new Rejection(rawValue, reason, message)), deadLetterChild);
   }
 
-  private void closeIdleWindows(final long now) {
-    idleKeys.clear();
-    try (KeyValueIterator<Bytes, byte[]> it = windows.all()) {
-      while (it.hasNext()) {
-        final KeyValue<Bytes, byte[]> kv = it.next();
-        if (scanned.read(kv.value)
-            && scanned.count > 0
-            && now - Math.max(scanned.lastActivityMs, initWallClockMs) >= settings.idleCloseMs()) {
-          idleKeys.add(kv.key.get());
-        }
-      }
-    }
-    // closed after the scan: the stores are not modified under an open iterator
-    for (final byte[] key : idleKeys) {
-      final Bytes windowKey = Bytes.wrap(key);
-      if (meta.read(windows.get(windowKey)) && meta.count > 0) {
-        closeWindow(key, meta, specs.get(key));
-        windows.put(windowKey, meta.encode());
-      }
-    }
-    idleKeys.clear();
+  /** When {@code w}'s open window is idle: its last event plus the idle time (never before this task started). */
+  private long idleDue(final KeyWindow w) {
+    final long since = Math.max(w.lastActivityMs, initWallClockMs);
+    return since > Long.MAX_VALUE - settings.idleCloseMs() ? Long.MAX_VALUE : since + settings.idleCloseMs();
   }
 
-  /**
-   * Folds the open window of {@code rawKey} into its model and publishes the update; {@code m} is
-   * modified (its window emptied) and the caller writes it back.
-   */
-  private void closeWindow(final byte[] rawKey, final WindowMeta m, final EffectiveSpec spec) {
-    final int p = m.features;
-    final Design.Builder builder = builders.computeIfAbsent(p, k -> Design.builder(k, 256));
-    builder.clear();
-    if (row.length < p) {
-      row = new double[p];
+  /** Closes the window of {@code key} if it is idle at {@code now}; returns its next deadline, or -1. */
+  private long closeIfIdle(final byte[] key, final long now) {
+    final KeyWindow w = windows.get(key);
+    if (w == null || !w.isOpen()) {
+      return -1;
     }
-    closedEventKeys.clear();
-    try (KeyValueIterator<Bytes, byte[]> it = events.prefixScan(EventRows.prefix(rawKey), PREFIX_SERIALIZER)) {
-      while (it.hasNext()) {
-        final KeyValue<Bytes, byte[]> kv = it.next();
-        closedEventKeys.add(kv.key);
-        EventRows.addTo(builder, kv.value, p, row);
+    final long due = idleDue(w);
+    if (due > now) {
+      return due;
+    }
+    closeWindow(w, specs.get(key));
+    return -1;
+  }
+
+  /** Folds the open window of {@code w} into its model, publishes the update and empties the window. */
+  private void closeWindow(final KeyWindow w, final EffectiveSpec spec) {
+    final int p = w.features;
+    final WindowFold.Closed closed = new WindowFold.Closed(w.start, w.end, w.count, w.weight, w.late);
+    final Function<Posterior, StepResult> step;
+    if (w.kind == KeyWindow.Kind.STATISTICS) {
+      final WindowStatistics statistics = w.statistics;
+      step = previous -> StreamingStep.take(statistics, previous, StepOptions.newton(spec.gamma()));
+    } else {
+      final Design.Builder builder = builders.computeIfAbsent(p, k -> Design.builder(k, 256));
+      builder.clear();
+      if (row.length < p + 3) {
+        row = new double[p + 3];
       }
+      windows.addRowsTo(w, builder, row);
+      final Design design = builder.build();
+      step = previous -> StreamingStep.take(design, previous, spec.stepOptions(settings.stepMode(),
+          settings.maxIterations()));
     }
-    for (final Bytes k : closedEventKeys) {
-      events.put(k, null);
-    }
-    closedEventKeys.clear();
-    final WindowFold.Closed closed = new WindowFold.Closed(m.start, m.end, builder.rows(), m.weight, m.late);
-    m.clearWindow();
     if (closed.events() == 0) {
+      w.clear();
+      windows.changed(w);
       return; // empty windows publish nothing
     }
-    final String modelKey = utf8(rawKey);
+    final String modelKey = utf8(w.key);
     final long stepStarted = System.nanoTime();
-    final WindowFold.Outcome outcome = WindowFold.fold(modelKey, models.get(modelKey), builder.build(), closed, spec,
-        settings.stepMode(), settings.maxIterations(), settings.publishCovariance(), context().currentSystemTimeMs());
+    final WindowFold.Outcome outcome = WindowFold.fold(modelKey, models.get(modelKey), p, closed, spec, step,
+        settings.stepMode().configName(), settings.publishCovariance(), context().currentSystemTimeMs());
+    w.clear();
+    windows.changed(w);
     models.put(modelKey, outcome.model());
-    context().forward(new Record<>(rawKey, new Published(outcome.update()), Math.max(0L, closed.end())),
+    context().forward(new Record<>(w.key, new Published(outcome.update()), Math.max(0L, closed.end())),
         coefficientsChild);
     steps.stepTaken(modelKey, System.nanoTime() - stepStarted);
   }

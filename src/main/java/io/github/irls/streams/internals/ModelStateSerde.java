@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Binary form of {@link ModelState} in the models store and its changelog (big-endian): format byte
  * 2, int p, long version, long eventsTotal, double weightTotal, long lateEventsTotal, long
- * lastWindowEnd, long updatedAtMs, then the status, the status reason and the feature names as
+ * lastWindowEnd, long updatedAtMs, long stepsSinceReset, then the status, the status reason and the feature names as
  * strings (int length, UTF-8 bytes; the names preceded by their int count), then d coefficients, d
  * standard errors and d(d+1)/2 packed precision values. Written once per closed window, never per
  * event. Format 1 (before the status reason, names and update time were kept) is still read.
@@ -52,12 +52,12 @@ public final class ModelStateSerde implements Serde<ModelState> {
       names[j] = utf8(s.featureNames().get(j));
       namesSize += 4 + names[j].length;
     }
-    final int size = 1 + 4 + 8 * 6 + 4 + status.length + 4 + reason.length + namesSize
+    final int size = 1 + 4 + 8 * 7 + 4 + status.length + 4 + reason.length + namesSize
         + 8 * (2 * d + PackedSymmetric.size(d));
     final ByteBuffer b = ByteBuffer.allocate(size);
     b.put(FORMAT).putInt(s.features()).putLong(s.version()).putLong(s.eventsTotal())
         .putDouble(s.weightTotal()).putLong(s.lateEventsTotal()).putLong(s.lastWindowEnd())
-        .putLong(s.updatedAtMs());
+        .putLong(s.updatedAtMs()).putLong(s.stepsSinceReset());
     b.putInt(status.length).put(status).putInt(reason.length).put(reason).putInt(names.length);
     for (final byte[] name : names) {
       b.putInt(name.length).put(name);
@@ -92,6 +92,8 @@ public final class ModelStateSerde implements Serde<ModelState> {
       final long late = b.getLong();
       final long lastEnd = b.getLong();
       final long updatedAt = format == FORMAT ? b.getLong() : -1;
+      // format 1 knew no step count: such a model counts as warmed up (it has a version)
+      final long steps = format == FORMAT ? b.getLong() : version;
       final String statusName = string(b);
       final String reason = format == FORMAT ? string(b) : "";
       final List<String> names = new ArrayList<>();
@@ -110,7 +112,7 @@ public final class ModelStateSerde implements Serde<ModelState> {
       }
       final StepStatus status = statusName.isEmpty() ? StepStatus.NO_UPDATE_YET : StepStatus.valueOf(statusName);
       return new ModelState(p, version, eventsTotal, weightTotal, late, lastEnd, status, reason, names, updatedAt,
-          new Posterior(coefficients, se, precision));
+          steps, new Posterior(coefficients, se, precision));
     } catch (final RuntimeException e) {
       if (e instanceof SerializationException se) {
         throw se;

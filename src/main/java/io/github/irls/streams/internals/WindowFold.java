@@ -1,20 +1,18 @@
 package io.github.irls.streams.internals;
 
 import io.github.irls.avro.CoefficientUpdate;
-import io.github.irls.glm.Design;
 import io.github.irls.glm.Posterior;
 import io.github.irls.glm.StepResult;
 import io.github.irls.glm.StepStatus;
-import io.github.irls.glm.StreamingStep;
 import io.github.irls.streams.ModelState;
-import io.github.irls.streams.StepMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Folds a closed window into its model: one {@link StreamingStep} from the stored posterior (or from
- * the prior, for a new or reset model), the model that results and the {@link CoefficientUpdate}
- * that says so. Pure: no Kafka, no clock (the caller passes the time).
+ * Folds a closed window into its model: one streaming step from the stored posterior (or from the
+ * prior, for a new or reset model), the model that results and the {@link CoefficientUpdate} that
+ * says so. Pure: no Kafka, no clock (the caller passes the time).
  */
 final class WindowFold {
 
@@ -43,26 +41,29 @@ final class WindowFold {
   private WindowFold() {}
 
   /**
-   * Takes the step of {@code window} on {@code stored} (null for a model never stepped) in step
-   * mode {@code mode}, under {@code spec}.
+   * Takes the step of a closed window on {@code stored} (null for a model never stepped) with {@code
+   * step}, which the caller binds to the window's events or statistics, under {@code spec}.
+   *
+   * @param p the window's feature count
+   * @param stepMode the step mode published with the update
    */
-  static Outcome fold(final String modelKey, final ModelState stored, final Design window, final Closed closed,
-      final EffectiveSpec spec, final StepMode mode, final int maxIterations, final boolean publishCovariance,
-      final long nowMs) {
-    final int p = window.features();
-    final boolean reset = stored != null && stored.status() == StepStatus.RESET;
-    final ModelState previous =
-        stored != null && stored.features() == p && !reset ? stored : startOver(stored, p, spec, nowMs);
-    final StepResult step = StreamingStep.take(window, previous.posterior(), spec.stepOptions(mode, maxIterations));
+  static Outcome fold(final String modelKey, final ModelState stored, final int p, final Closed closed,
+      final EffectiveSpec spec, final Function<Posterior, StepResult> step, final String stepMode,
+      final boolean publishCovariance, final long nowMs) {
+    final boolean reset = isReset(stored);
+    final ModelState previous = continues(stored, p) ? stored : startOver(stored, p, spec, nowMs);
+    final StepResult result = step.apply(previous.posterior());
     final String reason =
-        reset ? RESET_REASON + (step.reason().isEmpty() ? "" : "; " + step.reason()) : step.reason();
+        reset ? RESET_REASON + (result.reason().isEmpty() ? "" : "; " + result.reason()) : result.reason();
     final List<String> names = spec.featureNamesFor(p);
-    final ModelState next = step.accepted()
+    final long steps = previous.stepsSinceReset() + 1;
+    final ModelState next = result.accepted()
         ? new ModelState(p, previous.version() + 1, previous.eventsTotal() + closed.events(),
             previous.weightTotal() + closed.weight(), previous.lateEventsTotal() + closed.late(), closed.end(),
-            step.status(), reason, names, nowMs, step.posterior())
+            result.status(), reason, names, nowMs, steps, result.posterior())
         : new ModelState(p, previous.version() + 1, previous.eventsTotal(), previous.weightTotal(),
-            previous.lateEventsTotal(), closed.end(), step.status(), reason, names, nowMs, previous.posterior());
+            previous.lateEventsTotal(), closed.end(), result.status(), reason, names, nowMs, steps,
+            previous.posterior());
     final CoefficientUpdate update =
         CoefficientUpdate.newBuilder()
             .setModelKey(modelKey)
@@ -77,15 +78,15 @@ final class WindowFold {
             .setFeatureNames(next.coefficientNames())
             .setCoefficients(boxed(next.coefficients()))
             .setStdErrors(boxed(next.stdErrors()))
-            .setCovariance(publishCovariance ? boxed(step.covariance()) : null)
-            .setWindowLoglik(saturated(step.windowLogLikelihood(), -Double.MAX_VALUE))
-            .setGradientNorm(saturated(step.gradientNorm(), Double.MAX_VALUE))
-            .setStepNorm(saturated(step.stepNorm(), Double.MAX_VALUE))
-            .setIterations(step.iterations())
-            .setStepMode(mode.configName())
+            .setCovariance(publishCovariance ? boxed(result.covariance()) : null)
+            .setWindowLoglik(saturated(result.windowLogLikelihood(), -Double.MAX_VALUE))
+            .setGradientNorm(saturated(result.gradientNorm(), Double.MAX_VALUE))
+            .setStepNorm(saturated(result.stepNorm(), Double.MAX_VALUE))
+            .setIterations(result.iterations())
+            .setStepMode(stepMode)
             .setStatus(next.lastStatus())
             .setStatusReason(reason)
-            .setRidgeAdded(saturated(step.ridgeAdded(), Double.MAX_VALUE))
+            .setRidgeAdded(saturated(result.ridgeAdded(), Double.MAX_VALUE))
             .build();
     return new Outcome(next, update);
   }
@@ -96,14 +97,40 @@ final class WindowFold {
    */
   static ModelState reset(final ModelState stored, final EffectiveSpec defaults, final long nowMs) {
     return new ModelState(stored.features(), stored.version(), 0, 0.0, 0, -1, StepStatus.RESET, "", List.of(),
-        nowMs, Posterior.initial(stored.features(), defaults.lambdaIntercept(), defaults.lambda()));
+        nowMs, 0, Posterior.initial(stored.features(), defaults.lambdaIntercept(), defaults.lambda()));
+  }
+
+  /**
+   * The coefficients the next step of a model with {@code p} features starts from: the stored ones
+   * when the model continues, else the prior's zeros. A window that keeps only statistics
+   * accumulates them there.
+   */
+  static double[] startingCoefficients(final ModelState stored, final int p) {
+    return continues(stored, p) ? stored.coefficients() : new double[p + 1];
+  }
+
+  /**
+   * How many steps the model has taken since it started or was last reset, as of its next step's
+   * start (0 for a new or reset model, or one whose feature count changed).
+   */
+  static long stepsSinceReset(final ModelState stored, final int p) {
+    return continues(stored, p) ? stored.stepsSinceReset() : 0;
+  }
+
+  /** Whether the next step of {@code p} features continues from {@code stored} rather than from the prior. */
+  private static boolean continues(final ModelState stored, final int p) {
+    return stored != null && stored.features() == p && !isReset(stored);
+  }
+
+  private static boolean isReset(final ModelState stored) {
+    return stored != null && stored.status() == StepStatus.RESET;
   }
 
   /** The prior of {@code spec} for {@code p} features, with the version of {@code stored} (if any). */
   private static ModelState startOver(final ModelState stored, final int p, final EffectiveSpec spec,
       final long nowMs) {
     return new ModelState(p, stored == null ? 0 : stored.version(), 0, 0.0, 0, -1, StepStatus.NO_UPDATE_YET, "",
-        List.of(), nowMs, Posterior.initial(p, spec.lambdaIntercept(), spec.lambda()));
+        List.of(), nowMs, 0, Posterior.initial(p, spec.lambdaIntercept(), spec.lambda()));
   }
 
   private static List<Double> boxed(final double[] v) {

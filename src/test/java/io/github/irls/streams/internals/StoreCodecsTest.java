@@ -9,6 +9,7 @@ import io.github.irls.glm.StepStatus;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.OpenWindow;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class StoreCodecsTest {
   void shouldRoundTripAModelState() {
     // Given a model with p = 2
     final ModelState state = new ModelState(2, 7, 7000, 6500.5, 3, 123456L, StepStatus.NOT_POSITIVE_DEFINITE,
-        "information not positive definite", List.of("age", "income"), 987654L,
+        "information not positive definite", List.of("age", "income"), 987654L, 6,
         new Posterior(new double[] {-1, 0.5, 2}, new double[] {0.1, 0.2, 0.3}, new double[] {1, 2, 3, 4, 5, 6}));
 
     // When it is encoded and decoded
@@ -32,7 +33,7 @@ class StoreCodecsTest {
   @Test
   void shouldRefuseATruncatedModelState() {
     // Given an encoded model cut short
-    final byte[] bytes = ModelStateSerde.encode(new ModelState(1, 1, 1, 1, 0, 0, StepStatus.OK, "", List.of(), 0,
+    final byte[] bytes = ModelStateSerde.encode(new ModelState(1, 1, 1, 1, 0, 0, StepStatus.OK, "", List.of(), 0, 0,
         new Posterior(new double[2], new double[2], new double[3])));
     final byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
 
@@ -42,48 +43,72 @@ class StoreCodecsTest {
 
   @Test
   void shouldRoundTripAWindowRecord() {
-    // Given a window record
-    final WindowMeta m = new WindowMeta();
-    m.reset(4);
-    m.start = 10;
-    m.end = 20;
-    m.count = 3;
-    m.weight = 2.5;
-    m.late = 1;
-    m.nextSeq = 99;
-    m.lastActivityMs = 1234;
+    // Given a window that keeps its events
+    final KeyWindow w = new KeyWindow("k".getBytes(StandardCharsets.UTF_8), 4);
+    w.openEvents(10);
+    w.end = 20;
+    w.count = 3;
+    w.weight = 2.5;
+    w.late = 1;
+    w.nextChunk = 7;
+    w.lastActivityMs = 1234;
 
     // When it is encoded and decoded for a query
-    final OpenWindow w = WindowMeta.decode("k".getBytes(StandardCharsets.UTF_8), m.encode());
+    final KeyWindow back = KeyWindow.decode(w.key, w.encode());
 
     // Then it reads back
-    assertThat(w).isEqualTo(new OpenWindow("k", 4, 10, 20, 3, 2.5, 1, 1234));
+    assertThat(back.view()).isEqualTo(new OpenWindow("k", 4, 10, 20, 3, 2.5, 1, 1234));
+    assertThat(back.kind).isEqualTo(KeyWindow.Kind.EVENTS);
+    assertThat(back.nextChunk).isEqualTo(7);
   }
 
   @Test
-  void shouldKeepOneKeysEventPrefixApartFromAnother() {
+  void shouldRoundTripANewtonWindowWithItsStatistics() {
+    // Given a newton window of two events at b = (0.5, -1, 2)
+    final KeyWindow w = new KeyWindow("k".getBytes(StandardCharsets.UTF_8), 2);
+    w.openStatistics(5, new double[] {0.5, -1, 2});
+    w.add(new double[] {1.5, -2.0}, 1.0, 3.0, 0.25);
+    w.add(new double[] {-0.5, 4.0}, 0.0, 1.0, 0.0);
+
+    // When it is encoded and decoded
+    final byte[] bytes = w.encode();
+    final KeyWindow back = KeyWindow.decode(w.key, bytes);
+
+    // Then its statistics are those it had, within the budget of 8 (d(d+1)/2 + 3d + 16) bytes
+    assertThat(back.kind).isEqualTo(KeyWindow.Kind.STATISTICS);
+    assertThat(back.statistics.beta()).containsExactly(0.5, -1, 2);
+    assertThat(back.statistics.packedInformation()).containsExactly(w.statistics.packedInformation());
+    assertThat(back.statistics.score()).containsExactly(w.statistics.score());
+    assertThat(back.statistics.maxAbsFeatures()).containsExactly(1.5, 4.0);
+    assertThat(back.statistics.count()).isEqualTo(2);
+    assertThat(back.statistics.logLikelihood()).isEqualTo(w.statistics.logLikelihood());
+    assertThat(bytes.length).isEqualTo(103 + 8 * (6 + 9 - 1)).isLessThanOrEqualTo(8 * (6 + 9 + 16));
+  }
+
+  @Test
+  void shouldKeepOneKeysChunksApartFromAnother() {
     // Given keys "a" and "ab"
-    final byte[] prefixA = EventRows.prefix("a".getBytes(StandardCharsets.UTF_8));
-    final byte[] eventOfAb = EventRows.key("ab".getBytes(StandardCharsets.UTF_8), 0);
+    final byte[] lastOfA = WindowStore.chunkKey("a".getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE).get();
+    final byte[] firstOfA = WindowStore.chunkKey("a".getBytes(StandardCharsets.UTF_8), 0).get();
+    final byte[] chunkOfAb = WindowStore.chunkKey("ab".getBytes(StandardCharsets.UTF_8), 0).get();
 
-    // When "a"'s prefix is compared with an event key of "ab"
-    boolean isPrefix = eventOfAb.length >= prefixA.length;
-    for (int i = 0; isPrefix && i < prefixA.length; i++) {
-      isPrefix = eventOfAb[i] == prefixA[i];
-    }
-
-    // Then it is not a prefix of it: a prefix scan of "a" never sees "ab"'s events
-    assertThat(isPrefix).isFalse();
+    // When "ab"'s chunk key is placed among "a"'s
+    // Then it sorts outside the range of "a"'s chunks: a range scan of "a" never sees "ab"'s rows
+    assertThat(Arrays.compareUnsigned(chunkOfAb, firstOfA) < 0 || Arrays.compareUnsigned(chunkOfAb, lastOfA) > 0)
+        .isTrue();
   }
 
   @Test
-  void shouldRoundTripAnEventRowIntoADesign() {
-    // Given an event's stored value
-    final byte[] value = EventRows.value(List.of(1.5, -2.0), 1.0, 3.0, 0.25);
+  void shouldRoundTripAChunkOfRowsIntoADesign() {
+    // Given a window that keeps its events, with one pending row
+    final KeyWindow w = new KeyWindow("k".getBytes(StandardCharsets.UTF_8), 2);
+    w.openEvents(0);
+    w.add(new double[] {1.5, -2.0}, 1.0, 3.0, 0.25);
 
-    // When it is appended to a design
+    // When its pending rows are written as a chunk and appended to a design
+    final byte[] chunk = w.encodePendingChunk();
     final Design.Builder builder = Design.builder(2, 1);
-    assertThat(EventRows.addTo(builder, value, 2, new double[2])).isTrue();
+    assertThat(KeyWindow.addChunkTo(builder, chunk, 2, new double[5])).isTrue();
     final Design d = builder.build();
 
     // Then the row, label, weight and offset are there
@@ -92,7 +117,7 @@ class StoreCodecsTest {
     assertThat(d.y()[0]).isEqualTo(1.0);
     assertThat(d.weight()[0]).isEqualTo(3.0);
     assertThat(d.offset()[0]).isEqualTo(0.25);
-    assertThat(EventRows.addTo(builder, value, 3, new double[3])).isFalse();
+    assertThat(KeyWindow.addChunkTo(builder, chunk, 3, new double[6])).isFalse();
   }
 
   @Test
