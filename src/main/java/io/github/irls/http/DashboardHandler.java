@@ -3,7 +3,6 @@ package io.github.irls.http;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  * {@code /index.html} serve the page, {@code /static/NAME} its scripts, styles and licences. Any
  * other path, or a file that is not there, is a JSON 404 like every unknown route.
  */
-final class DashboardHandler implements HttpApi.Route {
+final class DashboardHandler implements Route {
 
   static final String RESOURCES = "dashboard/";
   static final String STATIC_PREFIX = "/static/";
@@ -39,26 +38,19 @@ final class DashboardHandler implements HttpApi.Route {
         && !path.contains("..")) {
       resource = RESOURCES + "static/" + path.substring(STATIC_PREFIX.length());
     } else {
-      throw new HttpApi.HttpError(404, "no route " + exchange.getRequestURI().getPath());
+      throw HttpError.noRoute(exchange.getRequestURI().getPath());
     }
     final byte[] body;
     try (InputStream in = DashboardHandler.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new HttpApi.HttpError(404, "no route " + exchange.getRequestURI().getPath());
+        throw HttpError.noRoute(exchange.getRequestURI().getPath());
       }
       body = in.readAllBytes();
     }
-    exchange.getResponseHeaders().set("Content-Type", contentType(resource));
     exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     // the files change only with the jar; revalidating each load keeps an upgraded page consistent
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-    final boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(200, head ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    Exchanges.send(exchange, 200, contentType(resource), body);
   }
 
   static String contentType(final String name) {

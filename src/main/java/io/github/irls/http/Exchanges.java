@@ -1,0 +1,78 @@
+package io.github.irls.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Reading a request's path and parameters and writing its answer, the same way for every route. */
+final class Exchanges {
+
+  static final String JSON_TYPE = "application/json; charset=utf-8";
+
+  private Exchanges() {}
+
+  /** Sends {@code body} as JSON with {@code status}. */
+  static void sendJson(final HttpExchange exchange, final int status, final byte[] body) throws IOException {
+    send(exchange, status, JSON_TYPE, body);
+  }
+
+  /** Sends {@code body} with {@code status}; a HEAD request gets the headers only. */
+  static void send(final HttpExchange exchange, final int status, final String contentType, final byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    final boolean head = "HEAD".equals(exchange.getRequestMethod());
+    exchange.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /**
+   * 404 unless the path is exactly {@code path}: a JDK context also receives the paths it
+   * prefixes ({@code /health} gets {@code /healthz}).
+   */
+  static void requirePath(final HttpExchange exchange, final String path) {
+    if (!path.equals(exchange.getRequestURI().getPath())) {
+      throw HttpError.noRoute(exchange.getRequestURI().getPath());
+    }
+  }
+
+  static Map<String, String> queryParameters(final HttpExchange exchange) {
+    final Map<String, String> params = new HashMap<>();
+    final String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return params;
+    }
+    for (final String pair : raw.split("&")) {
+      final int eq = pair.indexOf('=');
+      final String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      final String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      params.put(name, value);
+    }
+    return params;
+  }
+
+  /** The parameter {@code name} as an integer in {@code [min, max]}, {@code fallback} when absent; else 400. */
+  static int intParameter(final Map<String, String> params, final String name, final int fallback,
+      final int min, final int max) {
+    final String v = params.get(name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      final int parsed = Integer.parseInt(v);
+      if (parsed < min || parsed > max) {
+        throw new HttpError(400, name + " must be between " + min + " and " + max + ", got " + v);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, name + " must be an integer, got '" + v + "'");
+    }
+  }
+}

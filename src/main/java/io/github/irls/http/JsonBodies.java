@@ -1,0 +1,229 @@
+package io.github.irls.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.irls.glm.CoefficientNames;
+import io.github.irls.glm.Normal;
+import io.github.irls.query.HistoryEntry;
+import io.github.irls.query.ModelQueries;
+import io.github.irls.query.ModelView;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every JSON body the HTTP API writes, each shape in one place: the error, health, one model, a
+ * model's summary and a page of them, dead-letter counts and a model's history. A number that is
+ * not finite is written as null (JSON has no NaN or infinity).
+ */
+final class JsonBodies {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private JsonBodies() {}
+
+  /** {@code {"error": message, "status": status}}, the answer of every failed request. */
+  static byte[] error(final int status, final String message) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("error", message);
+      g.writeNumberField("status", status);
+      g.writeEndObject();
+    });
+  }
+
+  /** {@code {"state": ..., "live": ..., "ready": ...}} for {@code /health} and {@code /ready}. */
+  static byte[] health(final ModelQueries.Health health) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("state", health.state());
+      g.writeBooleanField("live", health.live());
+      g.writeBooleanField("ready", health.ready());
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * One model with z, p-values and 95% intervals derived from the published coefficients and SEs;
+   * a {@code stale} answer (from a standby copy) says {@code "stale": true}.
+   */
+  static byte[] model(final ModelView m, final boolean stale) {
+    return write(g -> {
+      final int d = m.coefficients().length;
+      final List<String> names =
+          m.featureNames().size() == d ? m.featureNames() : CoefficientNames.defaults(d - 1);
+      g.writeStartObject();
+      g.writeStringField("model", m.key());
+      g.writeNumberField("version", m.version());
+      g.writeNumberField("events_total", m.eventsTotal());
+      g.writeNumberField("weight_total", m.weightTotal());
+      g.writeNumberField("open_window_events", m.openWindowEvents());
+      g.writeStringField("status", m.status());
+      g.writeStringField("status_reason", m.statusReason());
+      g.writeNumberField("updated_at_ms", m.updatedAtMs());
+      g.writeNumberField("window_end", m.windowEnd());
+      if (stale) {
+        g.writeBooleanField("stale", true);
+      }
+      g.writeArrayFieldStart("coefficients");
+      for (int j = 0; j < d; j++) {
+        final double b = m.coefficients()[j];
+        final double se = m.stdErrors()[j];
+        final double z = b / se;
+        g.writeStartObject();
+        g.writeStringField("name", names.get(j));
+        numberField(g, "estimate", b);
+        numberField(g, "std_error", se);
+        numberField(g, "z_value", z);
+        numberField(g, "p_value", Normal.twoSidedP(z));
+        numberField(g, "ci95_low", b - Normal.Z_975 * se);
+        numberField(g, "ci95_high", b + Normal.Z_975 * se);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      counts(g, "dead_letters", m.deadLetters());
+      if (m.covariance().isPresent()) {
+        numbers(g, "covariance", m.covariance().get());
+      }
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * A model's line in {@code GET /models}, as a tree: the listing merges these with the summaries
+   * that other instances sent.
+   */
+  static ObjectNode summary(final ModelView m) {
+    final ObjectNode summary = JSON.createObjectNode();
+    summary.put("model", m.key());
+    summary.put("version", m.version());
+    summary.put("events_total", m.eventsTotal());
+    summary.put("status", m.status());
+    // Keys may hold '/' or spaces: the link must be one path segment, as the route decodes it.
+    summary.put("href", "/models/" + URLEncoder.encode(m.key(), StandardCharsets.UTF_8).replace("+", "%20"));
+    return summary;
+  }
+
+  /** A page of {@code GET /models}: {@code summaries} in order, and the link to the next page if any. */
+  static byte[] modelsPage(final int offset, final int limit, final List<JsonNode> summaries,
+      final Optional<String> next) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("offset", offset);
+      g.writeNumberField("limit", limit);
+      g.writeArrayFieldStart("models");
+      for (final JsonNode summary : summaries) {
+        g.writeTree(summary);
+      }
+      g.writeEndArray();
+      if (next.isPresent()) {
+        g.writeStringField("next", next.get());
+      }
+      g.writeEndObject();
+    });
+  }
+
+  /** A page of {@code GET /models} as another instance sent it. */
+  static JsonNode parse(final byte[] body) throws IOException {
+    return JSON.readTree(body);
+  }
+
+  /** {@code {"total": ..., "by_reason": {...}}}: records dead-lettered, reasons sorted. */
+  static byte[] deadLetters(final Map<String, Long> counts) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("total", counts.values().stream().mapToLong(Long::longValue).sum());
+      counts(g, "by_reason", counts);
+      g.writeEndObject();
+    });
+  }
+
+  /** A model's last updates, oldest first; a {@code stale} answer says {@code "stale": true}. */
+  static byte[] history(final String key, final int limit, final boolean stale, final List<HistoryEntry> entries) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("model", key);
+      g.writeNumberField("limit", limit);
+      if (stale) {
+        g.writeBooleanField("stale", true);
+      }
+      g.writeArrayFieldStart("updates");
+      for (final HistoryEntry e : entries) {
+        g.writeStartObject();
+        g.writeNumberField("version", e.version());
+        g.writeNumberField("window_end", e.windowEnd());
+        g.writeNumberField("window_events", e.windowEvents());
+        g.writeNumberField("events_total", e.eventsTotal());
+        g.writeStringField("status", e.status());
+        g.writeStringField("status_reason", e.statusReason());
+        g.writeArrayFieldStart("feature_names");
+        for (final String name : e.featureNames()) {
+          g.writeString(name);
+        }
+        g.writeEndArray();
+        numbers(g, "coefficients", e.coefficients());
+        numbers(g, "std_errors", e.stdErrors());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Counts by name, names sorted so that the same counts always read the same. */
+  private static void counts(final JsonGenerator g, final String name, final Map<String, Long> counts)
+      throws IOException {
+    g.writeObjectFieldStart(name);
+    for (final Map.Entry<String, Long> e : new TreeMap<>(counts).entrySet()) {
+      g.writeNumberField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  private static void numbers(final JsonGenerator g, final String name, final double[] values) throws IOException {
+    g.writeArrayFieldStart(name);
+    for (final double v : values) {
+      number(g, v);
+    }
+    g.writeEndArray();
+  }
+
+  private static void numberField(final JsonGenerator g, final String name, final double v) throws IOException {
+    g.writeFieldName(name);
+    number(g, v);
+  }
+
+  private static void number(final JsonGenerator g, final double v) throws IOException {
+    if (Double.isFinite(v)) {
+      g.writeNumber(v);
+    } else {
+      g.writeNull();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** The bytes {@code body} writes; writing to memory fails only on a bug, hence unchecked. */
+  private static byte[] write(final Body body) {
+    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+}

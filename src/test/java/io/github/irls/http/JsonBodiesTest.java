@@ -1,0 +1,80 @@
+package io.github.irls.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.irls.query.HistoryEntry;
+import io.github.irls.query.ModelQueries;
+import io.github.irls.query.ModelView;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The JSON shapes every route shares. */
+class JsonBodiesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void shouldWriteHealthInOneFixedOrder() {
+    // Given a rebalancing application
+    final ModelQueries.Health health = new ModelQueries.Health("REBALANCING", false);
+
+    // When its health is written
+    final String body = new String(JsonBodies.health(health), StandardCharsets.UTF_8);
+
+    // Then state, live and ready come in that order, whatever the JVM
+    assertThat(body).isEqualTo("{\"state\":\"REBALANCING\",\"live\":true,\"ready\":false}");
+  }
+
+  @Test
+  void shouldWriteNonFiniteNumbersOfAModelAsNull() throws Exception {
+    // Given a model whose second coefficient is NaN and whose covariance holds an infinity
+    final ModelView m = new ModelView("k", 1, List.of("intercept", "x1"), new double[] {0.5, Double.NaN},
+        new double[] {0.1, 0.2}, Optional.of(new double[] {0.01, Double.POSITIVE_INFINITY, 0.04}), 10, 10.0, 0,
+        "OK", "", 0L, -1, Map.of());
+
+    // When it is written
+    final JsonNode body = JSON.readTree(JsonBodies.model(m, false));
+
+    // Then those numbers are null and the others are written
+    assertThat(body.get("coefficients").get(1).get("estimate").isNull()).isTrue();
+    assertThat(body.get("coefficients").get(0).get("estimate").asDouble()).isEqualTo(0.5);
+    assertThat(body.get("covariance").get(1).isNull()).isTrue();
+    assertThat(body.get("covariance").get(2).asDouble()).isEqualTo(0.04);
+    assertThat(body.has("stale")).isFalse();
+  }
+
+  @Test
+  void shouldWriteNonFiniteNumbersOfAHistoryAsNullAndMarkItStale() throws Exception {
+    // Given one update whose standard error is infinite
+    final HistoryEntry entry = new HistoryEntry(3, 1003, 100, 300, List.of("intercept"), new double[] {0.3},
+        new double[] {Double.POSITIVE_INFINITY}, "OK", "");
+
+    // When the history is written as a standby copy's
+    final JsonNode body = JSON.readTree(JsonBodies.history("k", 5, true, List.of(entry)));
+
+    // Then the standard error is null and the answer says stale
+    assertThat(body.get("updates").get(0).get("std_errors").get(0).isNull()).isTrue();
+    assertThat(body.get("updates").get(0).get("coefficients").get(0).asDouble()).isEqualTo(0.3);
+    assertThat(body.get("stale").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldWriteAModelsSummaryAsTheListingDoes() {
+    // Given a model whose key holds a slash and a space
+    final ModelView m = new ModelView("shop/7 eu", 4, List.of("intercept"), new double[] {0}, new double[] {1},
+        Optional.empty(), 40, 40.0, 0, "OK", "", 0L, -1, Map.of());
+
+    // When its summary is written on a page
+    final String page = new String(JsonBodies.modelsPage(0, 1, List.of(JsonBodies.summary(m)), Optional.of("/next")),
+        StandardCharsets.UTF_8);
+
+    // Then its fields come in order and its link is one encoded segment
+    assertThat(page).isEqualTo("{\"offset\":0,\"limit\":1,\"models\":[{\"model\":\"shop/7 eu\",\"version\":4,"
+        + "\"events_total\":40,\"status\":\"OK\",\"href\":\"/models/shop%2F7%20eu\"}],\"next\":\"/next\"}");
+  }
+}
