@@ -43,6 +43,18 @@ public enum EventFormat {
   }
 
   /**
+   * A new decoder of event values in this format into an {@link EventBuffer}, allocating nothing per
+   * event (one per thread). It refuses what {@link #serde()}'s deserializer refuses, for the same
+   * reasons.
+   */
+  public EventDecoder decoder() {
+    return switch (this) {
+      case AVRO -> new AvroEventDecoder();
+      case JSON -> new JsonEventDecoder();
+    };
+  }
+
+  /**
    * Parses a configured name, ignoring case.
    *
    * @throws IllegalArgumentException naming the accepted values

@@ -1,6 +1,5 @@
 package io.github.irls.streams.internals;
 
-import io.github.irls.avro.LabeledEvent;
 import io.github.irls.avro.ModelSpec;
 import io.github.irls.glm.Design;
 import io.github.irls.glm.Posterior;
@@ -9,6 +8,7 @@ import io.github.irls.glm.StepResult;
 import io.github.irls.glm.StepStatus;
 import io.github.irls.glm.StreamingStep;
 import io.github.irls.glm.WindowStatistics;
+import io.github.irls.serde.EventBuffer;
 import io.github.irls.streams.DeadLetterReason;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.StepListener;
@@ -54,7 +54,6 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   // Reused across events and windows.
   private final Map<Integer, Design.Builder> builders = new HashMap<>();
   private double[] row = new double[3];
-  private double[] x = new double[1];
   private long initWallClockMs;
 
   public FitProcessor(
@@ -112,9 +111,8 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
 
   private void event(final Record<byte[], FitInput> record, final ValidEvent valid) {
     final byte[] key = record.key();
-    final LabeledEvent event = valid.event();
-    final List<Double> features = event.getFeatures();
-    final int p = features.size();
+    final EventBuffer event = valid.event();
+    final int p = event.features();
     final EffectiveSpec spec = specs.get(key);
     KeyWindow w = windows.get(key);
     if (w == null || w.features < 0) {
@@ -143,13 +141,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
       }
       w.end = Math.max(w.end, time);
     }
-    if (x.length < p) {
-      x = new double[p];
-    }
-    for (int j = 0; j < p; j++) {
-      x[j] = features.get(j);
-    }
-    w.add(x, event.getLabel(), event.getWeight(), event.getOffset());
+    w.add(event.featureArray(), event.label(), event.weight(), event.offset());
     w.lastActivityMs = context().currentSystemTimeMs();
     windows.changed(w);
     if (w.count >= spec.windowEvents()) {
