@@ -122,7 +122,7 @@ class RestartIT extends KafkaIntegrationTest {
 
   private static void produce(final IrlsConfig config, final EventCsvReader reader, final long rows) throws Exception {
     try (Admin admin = Admin.create(config.adminProperties())) {
-      io.github.irls.demo.Topics.ensure(admin, config);
+      io.github.irls.kafka.Topics.ensure(admin, config);
     }
     try (Producer<String, byte[]> producer = KafkaIo.eventProducer(config.clientProperties())) {
       KafkaIo.produce(reader, producer, config.inputTopic(), EventFormat.AVRO, rows, n -> { });

@@ -1,6 +1,6 @@
 package io.github.irls.testing;
 
-import io.github.irls.demo.EmbeddedKafkaBroker;
+import io.github.irls.kafka.EmbeddedKafkaBroker;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

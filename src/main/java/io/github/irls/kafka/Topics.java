@@ -1,4 +1,4 @@
-package io.github.irls.demo;
+package io.github.irls.kafka;
 
 import io.github.irls.config.IrlsConfig;
 import java.time.Duration;
