@@ -2,8 +2,8 @@ package io.github.irls.app;
 
 import io.github.irls.config.ConfigSources;
 import io.github.irls.config.IrlsConfig;
-import io.github.irls.demo.Topics;
 import io.github.irls.http.HttpApi;
+import io.github.irls.kafka.Topics;
 import io.github.irls.metrics.IrlsMetrics;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.streams.IrlsTopology;

@@ -3,7 +3,7 @@ package io.github.irls.app;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.Simulator;
-import io.github.irls.demo.Topics;
+import io.github.irls.kafka.Topics;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.IrlsStores;

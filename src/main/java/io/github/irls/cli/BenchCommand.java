@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.app.StreamsBenchmark;
 import io.github.irls.config.IrlsConfig;
-import io.github.irls.demo.EmbeddedKafkaBroker;
+import io.github.irls.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.github.irls.cli;
 
-import io.github.irls.demo.EmbeddedKafkaBroker;
+import io.github.irls.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

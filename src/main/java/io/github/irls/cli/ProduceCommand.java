@@ -6,7 +6,7 @@ import io.github.irls.app.KafkaReachability;
 import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.csv.CsvFormatException;
-import io.github.irls.demo.Topics;
+import io.github.irls.kafka.Topics;
 import io.github.irls.serde.EventFormat;
 import java.io.IOException;
 import java.io.PrintWriter;

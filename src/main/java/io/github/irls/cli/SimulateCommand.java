@@ -6,7 +6,7 @@ import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.Simulator;
-import io.github.irls.demo.Topics;
+import io.github.irls.kafka.Topics;
 import io.github.irls.serde.EventFormat;
 import java.io.PrintWriter;
 import java.time.Duration;

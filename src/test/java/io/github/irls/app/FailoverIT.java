@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.Simulator;
-import io.github.irls.demo.Topics;
+import io.github.irls.kafka.Topics;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.StepMode;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.irls.config.IrlsConfig;
-import io.github.irls.demo.Topics;
+import io.github.irls.kafka.Topics;
 import io.github.irls.testing.KafkaIntegrationTest;
 import io.github.irls.testing.RunProcess;
 import java.io.PrintWriter;

@@ -5,37 +5,29 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.irls.app.IrlsApplication;
-import io.github.irls.app.KafkaIo;
 import io.github.irls.avro.CoefficientUpdate;
-import io.github.irls.avro.LabeledEvent;
 import io.github.irls.cli.IrlsCommand;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.Simulator;
 import io.github.irls.serde.AvroSerde;
-import io.github.irls.serde.EventFormat;
+import io.github.irls.testing.AppFixture;
 import io.github.irls.testing.KafkaIntegrationTest;
+import io.github.irls.testing.RunningApp;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,44 +41,22 @@ class ScoringIT extends KafkaIntegrationTest {
   @Test
   void shouldScoreWithThePublishedCovariance(@TempDir final Path state) throws Exception {
     // Given a running application publishing covariances, windows of 500 events
-    final String id = "scoring-" + UUID.randomUUID().toString().substring(0, 8);
-    final Map<String, Object> props = new HashMap<>();
-    props.put(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    props.put(IrlsConfig.APPLICATION_ID_CONFIG, id);
-    props.put(IrlsConfig.INPUT_TOPIC_CONFIG, id + ".events");
-    props.put(IrlsConfig.OUTPUT_TOPIC_CONFIG, id + ".coefficients");
-    props.put(IrlsConfig.DLQ_TOPIC_CONFIG, id + ".dlq");
-    props.put(IrlsConfig.MODEL_SPECS_TOPIC_CONFIG, id + ".specs");
-    props.put(IrlsConfig.WINDOW_EVENTS_CONFIG, 500L);
-    props.put(IrlsConfig.WINDOW_MS_CONFIG, Long.MAX_VALUE);
-    props.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.MAX_VALUE);
-    props.put(IrlsConfig.PUBLISH_COVARIANCE_CONFIG, true);
-    props.put(IrlsConfig.STATE_DIR_CONFIG, state.toString());
-    final IrlsConfig config = new IrlsConfig(props);
+    final AppFixture fixture = application("scoring", state).windowEvents(500)
+        .with(IrlsConfig.PUBLISH_COVARIANCE_CONFIG, true)
+        .create();
+    final IrlsConfig config = fixture.config();
     final Simulator.Truth truth = Simulator.demoModels().get(0);
-    try (IrlsApplication app = IrlsApplication.start(config, false);
+    try (RunningApp app = fixture.startWithoutHttp();
         CoefficientTable table = CoefficientTable.start(config.clientProperties(), config.outputTopic())) {
 
       // When 1,000 events of one model are processed (two steps)
-      final Simulator simulator = new Simulator(List.of(truth), 11);
-      final Serializer<LabeledEvent> serializer = EventFormat.AVRO.serde().serializer();
-      try (Producer<String, byte[]> producer = KafkaIo.eventProducer(config.clientProperties())) {
-        for (int i = 0; i < 1000; i++) {
-          final Simulator.Event e = simulator.next(0);
-          final List<Double> x = new ArrayList<>();
-          for (final double v : e.features()) {
-            x.add(v);
-          }
-          producer.send(new ProducerRecord<>(config.inputTopic(), e.key(),
-              serializer.serialize("", LabeledEvent.newBuilder().setFeatures(x).setLabel(e.label()).build())));
-        }
-      }
+      fixture.produceSimulated(truth, 11, 1000);
       final Optional<ModelCoefficients> model = table.awaitVersion(truth.key(), 2, Duration.ofSeconds(90));
       assertThat(model).as("version 2 within 90 s").isPresent();
 
       // Then the table's prediction is sigmoid(b . x~) with var(eta) = x~' Sigma x~ of the last update,
       // as read independently from the topic
-      final CoefficientUpdate last = lastUpdate(config, truth.key());
+      final CoefficientUpdate last = fixture.lastUpdate(truth.key()).orElseThrow();
       assertThat(last.getVersion()).isEqualTo(2);
       assertThat(last.getCovariance()).isNotNull();
       final double[] x = {0.5, -1.0, 2.0};
@@ -181,17 +151,6 @@ class ScoringIT extends KafkaIntegrationTest {
         .setCoefficients(List.of(0.1 * version, -0.2)).setStdErrors(List.of(0.3, 0.4))
         .setWindowLoglik(-1).setGradientNorm(0).setStepNorm(0).setIterations(1).setStepMode("renewable")
         .setStatus("OK").build();
-  }
-
-  private static CoefficientUpdate lastUpdate(final IrlsConfig config, final String key) {
-    final List<CoefficientUpdate> updates = new ArrayList<>();
-    for (final ConsumerRecord<String, CoefficientUpdate> r : KafkaIo.readAll(config.clientProperties(),
-        config.outputTopic(), AvroSerde.of(CoefficientUpdate.class).deserializer())) {
-      if (key.equals(r.key())) {
-        updates.add(r.value());
-      }
-    }
-    return updates.stream().max(Comparator.comparingLong(CoefficientUpdate::getVersion)).orElseThrow();
   }
 
   private static int score(final String stdin, final StringWriter out, final StringWriter err,

@@ -5,29 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.github.irls.app.IrlsApplication;
-import io.github.irls.app.KafkaIo;
 import io.github.irls.avro.LabeledEvent;
-import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.Simulator;
-import io.github.irls.serde.EventFormat;
+import io.github.irls.testing.AppFixture;
+import io.github.irls.testing.Await;
 import io.github.irls.testing.KafkaIntegrationTest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.github.irls.testing.RunningApp;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -36,69 +24,34 @@ import org.slf4j.LoggerFactory;
 class MetricsIT extends KafkaIntegrationTest {
 
   private static final String SECRET = "s3cr3t-never-logged";
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Test
   void shouldExposeEventsStepsDeadLettersModelsAndKafkaStreamsMetrics(@TempDir final Path state) throws Exception {
     // Given a running application with windows of 500 events, whose configuration carries a secret
-    final String id = "metrics-" + UUID.randomUUID().toString().substring(0, 8);
-    final Map<String, Object> props = new HashMap<>();
-    props.put(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    props.put(IrlsConfig.APPLICATION_ID_CONFIG, id);
-    props.put(IrlsConfig.INPUT_TOPIC_CONFIG, id + ".events");
-    props.put(IrlsConfig.OUTPUT_TOPIC_CONFIG, id + ".coefficients");
-    props.put(IrlsConfig.DLQ_TOPIC_CONFIG, id + ".dlq");
-    props.put(IrlsConfig.MODEL_SPECS_TOPIC_CONFIG, id + ".specs");
-    props.put(IrlsConfig.WINDOW_EVENTS_CONFIG, 500L);
-    props.put(IrlsConfig.WINDOW_MS_CONFIG, Long.MAX_VALUE);
-    props.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.MAX_VALUE);
-    props.put(IrlsConfig.HTTP_PORT_CONFIG, 0);
-    props.put(IrlsConfig.STATE_DIR_CONFIG, state.toString());
-    // unused by a PLAINTEXT listener, but passed to every client: it must never reach a log line
-    props.put("ssl.truststore.password", SECRET);
-    final IrlsConfig config = new IrlsConfig(props);
+    final AppFixture fixture = application("metrics", state).windowEvents(500)
+        // unused by a PLAINTEXT listener, but passed to every client: it must never reach a log line
+        .with("ssl.truststore.password", SECRET)
+        .create();
     final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     logs.start();
     root.addAppender(logs);
-    try (IrlsApplication app = IrlsApplication.start(config)) {
-      final String base = app.httpAddress().orElseThrow();
-      assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+    try (RunningApp app = fixture.start()) {
+      assertThat(app.application().awaitRunning(Duration.ofSeconds(60))).isTrue();
 
       // When 1,000 events of one model and 3 with a label out of range arrive
       final Simulator.Truth truth = Simulator.demoModels().get(0);
-      final Simulator simulator = new Simulator(List.of(truth), 5);
-      final Serializer<LabeledEvent> serializer = EventFormat.AVRO.serde().serializer();
-      try (Producer<String, byte[]> producer = KafkaIo.eventProducer(config.clientProperties())) {
-        for (int i = 0; i < 1000; i++) {
-          final Simulator.Event e = simulator.next(0);
-          final List<Double> x = new ArrayList<>();
-          for (final double v : e.features()) {
-            x.add(v);
-          }
-          final LabeledEvent event = LabeledEvent.newBuilder().setFeatures(x).setLabel(e.label()).build();
-          producer.send(new ProducerRecord<>(config.inputTopic(), e.key(), serializer.serialize("", event)));
-        }
-        for (int i = 0; i < 3; i++) {
-          final LabeledEvent bad = LabeledEvent.newBuilder().setFeatures(List.of(1.0, 2.0, 3.0)).setLabel(2.0).build();
-          producer.send(new ProducerRecord<>(config.inputTopic(), truth.key(), serializer.serialize("", bad)));
-        }
-      }
+      fixture.produceSimulated(truth, 5, 1000);
+      final LabeledEvent bad = LabeledEvent.newBuilder().setFeatures(List.of(1.0, 2.0, 3.0)).setLabel(2.0).build();
+      fixture.produce(truth.key(), List.of(bad, bad, bad));
 
       // Then /metrics counts them: 1,003 events consumed, 2 steps, 3 dead letters, 1 model (the
       // binder looks for new per-partition client metrics every 10 s)
-      String text = "";
-      final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (System.nanoTime() < deadline) {
-        text = get(base + "/metrics").body();
-        if (value(text, "irls_steps_total") == 2.0 && value(text, "irls_events_consumed_total") == 1003.0
-            && value(text, "irls_dead_letters{reason=\"LABEL_OUT_OF_RANGE\"}") == 3.0
-            && value(text, "irls_models") == 1.0
-            && text.contains("kafka_consumer_fetch_manager_records_lag{")) {
-          break;
-        }
-        Thread.sleep(250);
-      }
+      final String text = Await.until(() -> app.get("/metrics").body(),
+          t -> value(t, "irls_steps_total") == 2.0 && value(t, "irls_events_consumed_total") == 1003.0
+              && value(t, "irls_dead_letters{reason=\"LABEL_OUT_OF_RANGE\"}") == 3.0
+              && value(t, "irls_models") == 1.0
+              && t.contains("kafka_consumer_fetch_manager_records_lag{"));
       assertThat(value(text, "irls_events_consumed_total")).isEqualTo(1003.0);
       assertThat(value(text, "irls_steps_total")).isEqualTo(2.0);
       // every step also lands in the latency histogram, fed by the topology's step listener
@@ -115,8 +68,8 @@ class MetricsIT extends KafkaIntegrationTest {
       assertThat(text).containsPattern("(?m)^kafka_consumer_fetch_manager_records_lag\\{");
 
       // And the probes agree with the state
-      assertThat(get(base + "/health").statusCode()).isEqualTo(200);
-      assertThat(get(base + "/ready").statusCode()).isEqualTo(200);
+      assertThat(app.get("/health").statusCode()).isEqualTo(200);
+      assertThat(app.get("/ready").statusCode()).isEqualTo(200);
     } finally {
       root.detachAppender(logs);
     }
@@ -138,10 +91,5 @@ class MetricsIT extends KafkaIntegrationTest {
       }
     }
     return Double.NaN;
-  }
-
-  private HttpResponse<String> get(final String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -1,6 +1,7 @@
 package io.github.irls.testing;
 
-import io.github.irls.demo.EmbeddedKafkaBroker;
+import io.github.irls.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -129,6 +130,14 @@ public abstract class KafkaIntegrationTest {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return props;
+  }
+
+  /**
+   * An application on this class's broker: id {@code name} plus a random suffix, its topics named
+   * after the id, its state in {@code stateDir}.
+   */
+  protected static AppFixture.Builder application(final String name, final Path stateDir) {
+    return AppFixture.builder(bootstrapServers(), name, stateDir);
   }
 
   /** A topic name no other test uses. */

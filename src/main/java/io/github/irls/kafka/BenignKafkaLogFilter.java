@@ -1,4 +1,4 @@
-package io.github.irls.demo;
+package io.github.irls.kafka;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;

@@ -1,4 +1,4 @@
-package io.github.irls.demo;
+package io.github.irls.kafka;
 
 import io.github.irls.config.IrlsConfig;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The project's topics: events, coefficients, dead letters and the compacted model specs, all with
@@ -84,7 +85,7 @@ public final class Topics {
    * a broker can list itself as leader before it has taken the partition on; a producer that hits
    * that moment gets NOT_LEADER_OR_FOLLOWER and, since the leader epoch never changes, may wait for
    * new metadata until its delivery timeout. ListOffsets is retried by the admin client until the
-   * leader really serves the partition.
+   * leader really serves the partition, and by this method while the broker does not know the topic yet.
    */
   private static void awaitLeaders(final Admin admin, final List<NewTopic> topics, final Set<String> created) {
     final Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
@@ -98,15 +99,32 @@ public final class Topics {
     if (partitions.isEmpty()) {
       return;
     }
+    final long deadline = System.nanoTime() + TIMEOUT.toNanos();
     try {
-      admin.listOffsets(partitions).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (final ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("The topics were created but their partitions did not become available in "
-          + TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+      while (true) {
+        try {
+          admin.listOffsets(partitions).all().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          return;
+        } catch (final ExecutionException e) {
+          // The broker's metadata can lag the controller that just created the topic, and the admin
+          // client gives up on a topic its metadata does not know instead of retrying: ask again.
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+            throw notAvailable(e);
+          }
+          Thread.sleep(100);
+        }
+      }
+    } catch (final TimeoutException e) {
+      throw notAvailable(e);
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while waiting for the new topics' partitions", e);
     }
+  }
+
+  private static IllegalStateException notAvailable(final Exception e) {
+    return new IllegalStateException("The topics were created but their partitions did not become available in "
+        + TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.github.irls.demo;
+package io.github.irls.kafka;
 
 import java.io.IOException;
 import java.io.OutputStream;
