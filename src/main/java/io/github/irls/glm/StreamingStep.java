@@ -48,12 +48,13 @@ public final class StreamingStep {
           "the window has " + window.coefficients() + " coefficients, the posterior " + previous.dimension());
     }
     final Prior prior = previous.discounted(options.gamma());
-    final FitOptions base = FitOptions.defaults()
-        .withMaxIterations(options.maxIterations())
-        .withNullDeviance(false)
-        .withWarmStart(false);
+    final FitOptions base = FitOptions.builder()
+        .maxIterations(options.maxIterations())
+        .nullDeviance(false)
+        .warmStart(false)
+        .build();
     final GlmFit fit = IrlsFitter.fit(
-        window, prior, base.withSingleStep(options.singleStep()).withStart(previous.coefficients()));
+        window, prior, base.toBuilder().singleStep(options.singleStep()).start(previous.coefficients()).build());
     final Draft step = new Draft(fit);
     if (step.accepted && !(Vectors.allFinite(step.coefficients) && Vectors.allFinite(step.stdErrors)
         && Vectors.allFinite(step.precision))) {
@@ -99,7 +100,7 @@ public final class StreamingStep {
       capped[j] = from[j] + scale * change[j];
     }
     // the information at the capped coefficients: one evaluation, as a single step's start
-    final GlmFit at = IrlsFitter.fit(window, prior, base.withSingleStep(true).withStart(capped));
+    final GlmFit at = IrlsFitter.fit(window, prior, base.toBuilder().singleStep(true).start(capped).build());
     if (at.status() == FitStatus.NON_FINITE || !Vectors.allFinite(at.stdErrors())
         || !Vectors.allFinite(at.packedPrecision())) {
       step.accepted = false;

@@ -97,7 +97,7 @@ class IrlsTopologyReferenceTest {
         final Design window = rows.design(WINDOW * t, WINDOW * (t + 1));
         final GlmFit fit =
             IrlsFitter.fit(window, Prior.of(beta, precision, 1.0),
-                FitOptions.defaults().withStart(beta).withNullDeviance(false).withWarmStart(false));
+                FitOptions.builder().start(beta).nullDeviance(false).warmStart(false).build());
         beta = fit.coefficients();
         precision = fit.packedPrecision();
 
