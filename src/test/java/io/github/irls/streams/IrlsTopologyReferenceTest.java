@@ -36,13 +36,15 @@ class IrlsTopologyReferenceTest {
 
   /** The reference's setting: windows of 1000 events, P_0 = 1e-6 I, never closed by time or idleness. */
   private static TopologySettings settings(final StepMode mode, final double gamma) {
-    return TopologySettings.defaults()
-        .withWindowEvents(WINDOW)
-        .withWindowMs(Long.MAX_VALUE)
-        .withIdleCloseMs(Long.MAX_VALUE)
-        .withStepMode(mode)
-        .withPrior(1e-6, 1e-6)
-        .withGamma(gamma);
+    return TopologySettings.builder()
+        .windowEvents(WINDOW)
+        .windowMs(Long.MAX_VALUE)
+        .idleCloseMs(Long.MAX_VALUE)
+        .stepMode(mode)
+        .lambdaIntercept(1e-6)
+        .lambda(1e-6)
+        .gamma(gamma)
+        .build();
   }
 
   /** Feeds every row of synth_p5, in file order, to one key. */
