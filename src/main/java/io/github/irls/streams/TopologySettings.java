@@ -1,12 +1,12 @@
 package io.github.irls.streams;
 
-import io.github.irls.config.IrlsConfig;
 import io.github.irls.serde.EventFormat;
 import java.util.Objects;
 
 /**
  * Everything {@link IrlsTopology#build} reads, as one immutable value, so that the topology is a
- * pure function of it and tests need no bootstrap servers.
+ * pure function of it and tests need no bootstrap servers. The {@code DEFAULT_*} constants are the
+ * one source of the defaults: the application's configuration documents and applies these.
  *
  * @param eventsTopic the labelled-events topic (source)
  * @param coefficientsTopic the topic of {@code CoefficientUpdate}s (sink)
@@ -90,27 +90,6 @@ public record TopologySettings(
   /** The {@code DEFAULT_*} values: Avro input, windows of 1000 events or 60 s, renewable steps. */
   public static TopologySettings defaults() {
     return DEFAULTS;
-  }
-
-  /** The settings that {@code config} describes. */
-  public static TopologySettings from(final IrlsConfig config) {
-    return builder()
-        .eventsTopic(config.inputTopic())
-        .coefficientsTopic(config.outputTopic())
-        .deadLetterTopic(config.dlqTopic())
-        .modelSpecsTopic(config.modelSpecsTopic())
-        .inputFormat(config.inputFormat())
-        .windowEvents(config.windowEvents())
-        .windowMs(config.windowMs())
-        .idleCloseMs(config.idleCloseMs())
-        .graceMs(config.graceMs())
-        .stepMode(StepMode.parse(config.stepMode()))
-        .lambda(config.lambda())
-        .lambdaIntercept(config.lambdaIntercept())
-        .gamma(config.gamma())
-        .maxIterations(config.maxIterations())
-        .publishCovariance(config.publishCovariance())
-        .build();
   }
 
   /** A builder that starts from {@link #defaults()}. */
