@@ -8,7 +8,6 @@ import io.github.irls.metrics.IrlsMetrics;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.streams.IrlsTopology;
 import io.github.irls.streams.StepListener;
-import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -149,7 +148,7 @@ public final class IrlsApplication implements AutoCloseable {
     final IrlsApplication app;
     try {
       app = new IrlsApplication(config,
-          topology == null ? IrlsTopology.build(TopologySettings.from(config), steps) : topology, applicationServer);
+          topology == null ? IrlsTopology.build(config.topologySettings(), steps) : topology, applicationServer);
     } catch (final RuntimeException e) {
       if (api != null) {
         api.close();

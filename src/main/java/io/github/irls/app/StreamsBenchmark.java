@@ -194,7 +194,7 @@ public final class StreamsBenchmark {
       final Probe probe = new Probe(events);
       final Topology topology;
       if (fitting) {
-        topology = IrlsTopology.build(config);
+        topology = IrlsTopology.build(config.topologySettings());
         topology.addProcessor(PROBE, probe, IrlsTopology.EVENTS_SOURCE);
       } else {
         topology = passThrough(topic, config.outputTopic());

@@ -157,7 +157,7 @@ public final class BenchFitCommand implements Callable<Integer> {
     }
     final Design design = Design.of(columns, y, null, null);
     final double generateSeconds = (System.nanoTime() - g0) / 1e9;
-    final FitOptions options = FitOptions.defaults().withThreads(threads);
+    final FitOptions options = FitOptions.builder().threads(threads).build();
 
     for (int r = 0; r < warmup; r++) {
       IrlsFitter.fit(design, options);

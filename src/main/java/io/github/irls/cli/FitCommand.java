@@ -130,7 +130,7 @@ public final class FitCommand implements Callable<Integer> {
       err.printf("read %d rows, %d models, %d features in %.3f s%n",
           data.rows(), data.models().size(), data.featureNames().size(), (t1 - t0) / 1e9);
     }
-    final FitOptions named = options.withCoefNames(data.coefNames());
+    final FitOptions named = options.toBuilder().coefNames(data.coefNames()).build();
     try {
       fitAll(data, named, t, out, err);
     } catch (final ModelFailure e) {
@@ -159,7 +159,7 @@ public final class FitCommand implements Callable<Integer> {
     final List<GroupedRows.ModelRows> models = data.models();
     if (models.size() == 1) {
       final GroupedRows.ModelRows m = models.get(0);
-      write(out, err, m.key(), fitOne(m, options.withThreads(t)));
+      write(out, err, m.key(), fitOne(m, options.toBuilder().threads(t).build()));
       return;
     }
     final ExecutorService pool =
@@ -171,7 +171,7 @@ public final class FitCommand implements Callable<Integer> {
               return th;
             });
     try {
-      final FitOptions single = options.withThreads(1);
+      final FitOptions single = options.toBuilder().threads(1).build();
       final List<Future<GlmFit>> futures = new ArrayList<>(models.size());
       for (final GroupedRows.ModelRows m : models) {
         futures.add(pool.submit(() -> fitOne(m, single)));
@@ -233,14 +233,14 @@ public final class FitCommand implements Callable<Integer> {
     if (maxIterations < 1) {
       throw usage("--max-iterations must be >= 1, got " + maxIterations);
     }
-    FitOptions options = FitOptions.defaults().withMaxIterations(maxIterations);
+    final FitOptions.Builder options = FitOptions.builder().maxIterations(maxIterations);
     if (epsilon != null) {
       if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
         throw usage("--epsilon must be a finite number > 0, got " + epsilon);
       }
-      options = options.withEpsilon(epsilon);
+      options.epsilon(epsilon);
     }
-    return options;
+    return options.build();
   }
 
   private void checkPenalty(final String name, final Double value) {

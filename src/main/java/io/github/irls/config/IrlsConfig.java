@@ -1,16 +1,19 @@
 package io.github.irls.config;
 
 import io.github.irls.serde.EventFormat;
+import io.github.irls.streams.StepMode;
+import io.github.irls.streams.TopologySettings;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -145,9 +148,6 @@ public final class IrlsConfig extends AbstractConfig {
       "Create the missing topics at start; false makes a missing topic a startup error naming it"
           + " (for clusters where topics are provisioned separately).";
 
-  /** Step modes accepted by {@value #STEP_MODE_CONFIG}. */
-  public static final List<String> STEP_MODES = List.of("renewable", "newton");
-
   private static final String DEFAULT_STATE_DIR =
       Paths.get(System.getProperty("java.io.tmpdir"), "irls-streams").toString();
 
@@ -158,36 +158,37 @@ public final class IrlsConfig extends AbstractConfig {
               Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
           .define(APPLICATION_ID_CONFIG, Type.STRING, "irls-streams",
               new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
-          .define(INPUT_TOPIC_CONFIG, Type.STRING, "irls.events",
+          .define(INPUT_TOPIC_CONFIG, Type.STRING, TopologySettings.DEFAULT_EVENTS_TOPIC,
               new ConfigDef.NonEmptyString(), Importance.HIGH, INPUT_TOPIC_DOC)
-          .define(OUTPUT_TOPIC_CONFIG, Type.STRING, "irls.coefficients",
+          .define(OUTPUT_TOPIC_CONFIG, Type.STRING, TopologySettings.DEFAULT_COEFFICIENTS_TOPIC,
               new ConfigDef.NonEmptyString(), Importance.HIGH, OUTPUT_TOPIC_DOC)
-          .define(DLQ_TOPIC_CONFIG, Type.STRING, "irls.events.dlq",
+          .define(DLQ_TOPIC_CONFIG, Type.STRING, TopologySettings.DEFAULT_DEAD_LETTER_TOPIC,
               new ConfigDef.NonEmptyString(), Importance.MEDIUM, DLQ_TOPIC_DOC)
-          .define(MODEL_SPECS_TOPIC_CONFIG, Type.STRING, "irls.model-specs",
+          .define(MODEL_SPECS_TOPIC_CONFIG, Type.STRING, TopologySettings.DEFAULT_MODEL_SPECS_TOPIC,
               new ConfigDef.NonEmptyString(), Importance.MEDIUM, MODEL_SPECS_TOPIC_DOC)
-          .define(INPUT_FORMAT_CONFIG, Type.STRING, EventFormat.AVRO.configName(),
-              caseInsensitive(EventFormat.AVRO.configName(), EventFormat.JSON.configName()),
+          .define(INPUT_FORMAT_CONFIG, Type.STRING, TopologySettings.DEFAULT_INPUT_FORMAT.configName(),
+              oneOf(EventFormat::parse, EventFormat.values(), EventFormat::configName),
               Importance.HIGH, INPUT_FORMAT_DOC)
-          .define(WINDOW_EVENTS_CONFIG, Type.LONG, 1000L, Range.atLeast(1),
+          .define(WINDOW_EVENTS_CONFIG, Type.LONG, TopologySettings.DEFAULT_WINDOW_EVENTS, Range.atLeast(1),
               Importance.HIGH, WINDOW_EVENTS_DOC)
-          .define(WINDOW_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1),
+          .define(WINDOW_MS_CONFIG, Type.LONG, TopologySettings.DEFAULT_WINDOW_MS, Range.atLeast(1),
               Importance.HIGH, WINDOW_MS_DOC)
-          .define(IDLE_CLOSE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1),
+          .define(IDLE_CLOSE_MS_CONFIG, Type.LONG, TopologySettings.DEFAULT_IDLE_CLOSE_MS, Range.atLeast(1),
               Importance.MEDIUM, IDLE_CLOSE_MS_DOC)
-          .define(GRACE_MS_CONFIG, Type.LONG, 0L, Range.atLeast(0),
+          .define(GRACE_MS_CONFIG, Type.LONG, TopologySettings.DEFAULT_GRACE_MS, Range.atLeast(0),
               Importance.MEDIUM, GRACE_MS_DOC)
-          .define(STEP_MODE_CONFIG, Type.STRING, "renewable",
-              caseInsensitive(STEP_MODES.toArray(new String[0])), Importance.HIGH, STEP_MODE_DOC)
-          .define(LAMBDA_CONFIG, Type.DOUBLE, 1e-6, finiteAtLeast(0.0),
+          .define(STEP_MODE_CONFIG, Type.STRING, TopologySettings.DEFAULT_STEP_MODE.configName(),
+              oneOf(StepMode::parse, StepMode.values(), StepMode::configName),
+              Importance.HIGH, STEP_MODE_DOC)
+          .define(LAMBDA_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_LAMBDA, finiteAtLeast(0.0),
               Importance.MEDIUM, LAMBDA_DOC)
-          .define(LAMBDA_INTERCEPT_CONFIG, Type.DOUBLE, 1e-6, finiteAtLeast(0.0),
+          .define(LAMBDA_INTERCEPT_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_LAMBDA_INTERCEPT, finiteAtLeast(0.0),
               Importance.MEDIUM, LAMBDA_INTERCEPT_DOC)
-          .define(GAMMA_CONFIG, Type.DOUBLE, 1.0, new OpenClosedUnitInterval(),
+          .define(GAMMA_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_GAMMA, new OpenClosedUnitInterval(),
               Importance.MEDIUM, GAMMA_DOC)
-          .define(MAX_ITERATIONS_CONFIG, Type.INT, 100, Range.atLeast(1),
+          .define(MAX_ITERATIONS_CONFIG, Type.INT, TopologySettings.DEFAULT_MAX_ITERATIONS, Range.atLeast(1),
               Importance.LOW, MAX_ITERATIONS_DOC)
-          .define(PUBLISH_COVARIANCE_CONFIG, Type.BOOLEAN, false,
+          .define(PUBLISH_COVARIANCE_CONFIG, Type.BOOLEAN, TopologySettings.DEFAULT_PUBLISH_COVARIANCE,
               Importance.LOW, PUBLISH_COVARIANCE_DOC)
           .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
               ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
@@ -364,7 +365,7 @@ public final class IrlsConfig extends AbstractConfig {
 
   /** {@code renewable} or {@code newton}, lower case. */
   public String stepMode() {
-    return getString(STEP_MODE_CONFIG).trim().toLowerCase(Locale.ROOT);
+    return StepMode.parse(getString(STEP_MODE_CONFIG)).configName();
   }
 
   public double lambda() {
@@ -385,6 +386,30 @@ public final class IrlsConfig extends AbstractConfig {
 
   public boolean publishCovariance() {
     return getBoolean(PUBLISH_COVARIANCE_CONFIG);
+  }
+
+  /**
+   * What the topology reads from this configuration; the bound on the number of features, which has
+   * no option, stays {@link TopologySettings#DEFAULT_MAX_FEATURES}.
+   */
+  public TopologySettings topologySettings() {
+    return TopologySettings.builder()
+        .eventsTopic(inputTopic())
+        .coefficientsTopic(outputTopic())
+        .deadLetterTopic(dlqTopic())
+        .modelSpecsTopic(modelSpecsTopic())
+        .inputFormat(inputFormat())
+        .windowEvents(windowEvents())
+        .windowMs(windowMs())
+        .idleCloseMs(idleCloseMs())
+        .graceMs(graceMs())
+        .stepMode(StepMode.parse(getString(STEP_MODE_CONFIG)))
+        .lambda(lambda())
+        .lambdaIntercept(lambdaIntercept())
+        .gamma(gamma())
+        .maxIterations(maxIterations())
+        .publishCovariance(publishCovariance())
+        .build();
   }
 
   public String processingGuarantee() {
@@ -476,14 +501,19 @@ public final class IrlsConfig extends AbstractConfig {
     return text.replace("|", "\\|").replace("\n", " ");
   }
 
-  /** Like Kafka's CaseInsensitiveValidString, but lists the values as documented, in order. */
-  private static ConfigDef.Validator caseInsensitive(final String... values) {
-    final List<String> accepted = List.of(values);
+  /**
+   * Accepts what {@code parse} accepts, so that the configuration and the code that reads it cannot
+   * disagree; lists the values' configuration names, in declaration order.
+   */
+  private static <T> ConfigDef.Validator oneOf(
+      final Function<String, T> parse, final T[] values, final Function<T, String> configName) {
+    final List<String> accepted = Arrays.stream(values).map(configName).toList();
     return new ConfigDef.Validator() {
       @Override
       public void ensureValid(final String name, final Object value) {
-        final String text = ((String) value).trim();
-        if (accepted.stream().noneMatch(text::equalsIgnoreCase)) {
+        try {
+          parse.apply((String) value);
+        } catch (final IllegalArgumentException e) {
           throw new ConfigException(name, value, "Value must be one of " + String.join(", ", accepted));
         }
       }

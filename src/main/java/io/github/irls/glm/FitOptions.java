@@ -5,7 +5,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * How {@link IrlsFitter} runs. Immutable; build variations with the {@code with*} methods.
+ * How {@link IrlsFitter} runs. Immutable; build variations with {@link #builder()} or {@link
+ * #toBuilder()}.
  *
  * @param family the GLM family (binomial with the logit link by default)
  * @param maxIterations the most Newton steps (100, as R's {@code glm_tight} reference)
@@ -34,6 +35,9 @@ public record FitOptions(
   /** R's default {@code glm.control(epsilon)}. */
   public static final double GLM_DEFAULT_EPSILON = 1e-8;
 
+  private static final FitOptions DEFAULTS = new FitOptions(
+      Binomial.LOGIT, 100, OptionalDouble.empty(), false, Optional.empty(), 1, true, true, List.of());
+
   public FitOptions {
     if (family == null) {
       throw new IllegalArgumentException("family is required");
@@ -53,45 +57,17 @@ public record FitOptions(
 
   /** Binomial-logit, exact convergence, at most 100 iterations, one thread. */
   public static FitOptions defaults() {
-    return new FitOptions(
-        Binomial.LOGIT, 100, OptionalDouble.empty(), false, Optional.empty(), 1, true, true, List.of());
+    return DEFAULTS;
   }
 
-  public FitOptions withMaxIterations(final int value) {
-    return new FitOptions(family, value, epsilon, singleStep, start, threads, nullDeviance, warmStart, coefNames);
+  /** A builder that starts from {@link #defaults()}. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
   }
 
-  /** Stop by glm's deviance rule with this epsilon instead of at the exact optimum. */
-  public FitOptions withEpsilon(final double value) {
-    return new FitOptions(
-        family, maxIterations, OptionalDouble.of(value), singleStep, start, threads, nullDeviance, warmStart,
-        coefNames);
-  }
-
-  public FitOptions withSingleStep(final boolean value) {
-    return new FitOptions(family, maxIterations, epsilon, value, start, threads, nullDeviance, warmStart, coefNames);
-  }
-
-  public FitOptions withStart(final double[] value) {
-    return new FitOptions(
-        family, maxIterations, epsilon, singleStep, Optional.of(value), threads, nullDeviance, warmStart,
-        coefNames);
-  }
-
-  public FitOptions withThreads(final int value) {
-    return new FitOptions(family, maxIterations, epsilon, singleStep, start, value, nullDeviance, warmStart, coefNames);
-  }
-
-  public FitOptions withNullDeviance(final boolean value) {
-    return new FitOptions(family, maxIterations, epsilon, singleStep, start, threads, value, warmStart, coefNames);
-  }
-
-  public FitOptions withWarmStart(final boolean value) {
-    return new FitOptions(family, maxIterations, epsilon, singleStep, start, threads, nullDeviance, value, coefNames);
-  }
-
-  public FitOptions withCoefNames(final List<String> value) {
-    return new FitOptions(family, maxIterations, epsilon, singleStep, start, threads, nullDeviance, warmStart, value);
+  /** A builder that starts from these options. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /** {@code intercept, x1, ..., xp} unless names were given. */
@@ -104,5 +80,90 @@ public record FitOptions(
       return coefNames;
     }
     return CoefficientNames.defaults(d - 1);
+  }
+
+  /**
+   * One setter per component; {@link #build()} validates as the record's constructor does. Not
+   * thread-safe; each call of {@link #build()} returns a new, independent value.
+   */
+  public static final class Builder {
+    private Family family;
+    private int maxIterations;
+    private OptionalDouble epsilon;
+    private boolean singleStep;
+    private Optional<double[]> start;
+    private int threads;
+    private boolean nullDeviance;
+    private boolean warmStart;
+    private List<String> coefNames;
+
+    private Builder(final FitOptions from) {
+      family = from.family;
+      maxIterations = from.maxIterations;
+      epsilon = from.epsilon;
+      singleStep = from.singleStep;
+      start = from.start;
+      threads = from.threads;
+      nullDeviance = from.nullDeviance;
+      warmStart = from.warmStart;
+      coefNames = from.coefNames;
+    }
+
+    public Builder family(final Family value) {
+      family = value;
+      return this;
+    }
+
+    public Builder maxIterations(final int value) {
+      maxIterations = value;
+      return this;
+    }
+
+    /** Stop by glm's deviance rule with this epsilon instead of at the exact optimum. */
+    public Builder epsilon(final double value) {
+      epsilon = OptionalDouble.of(value);
+      return this;
+    }
+
+    public Builder singleStep(final boolean value) {
+      singleStep = value;
+      return this;
+    }
+
+    /** Start from these coefficients (copied by {@link #build()}) instead of zero. */
+    public Builder start(final double[] value) {
+      start = Optional.of(value);
+      return this;
+    }
+
+    public Builder threads(final int value) {
+      threads = value;
+      return this;
+    }
+
+    public Builder nullDeviance(final boolean value) {
+      nullDeviance = value;
+      return this;
+    }
+
+    public Builder warmStart(final boolean value) {
+      warmStart = value;
+      return this;
+    }
+
+    public Builder coefNames(final List<String> value) {
+      coefNames = value;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException if a value is out of its range or the family is missing
+     */
+    public FitOptions build() {
+      return new FitOptions(family, maxIterations, epsilon, singleStep, start, threads, nullDeviance, warmStart,
+          coefNames);
+    }
   }
 }

@@ -77,8 +77,8 @@ public final class IrlsFitter {
       // A fit on a systematic subsample lands within a few standard errors of the full optimum, so
       // the full data needs only the last two or three (quadratically converging) Newton steps.
       final int stride = design.rows() / WARM_START_ROWS;
-      final Iteration warm =
-          iterate(design, centredPrior.scaled(1.0 / stride), options.withEpsilon(1e-8), from, stride, ws, null);
+      final FitOptions subsample = options.toBuilder().epsilon(1e-8).build();
+      final Iteration warm = iterate(design, centredPrior.scaled(1.0 / stride), subsample, from, stride, ws, null);
       if (warm.status == FitStatus.OK && Vectors.allFinite(warm.beta)) {
         from = warm.beta;
         warmed = true;

@@ -55,11 +55,12 @@ public final class StreamingStep {
       return take(WindowStatistics.of(window, previous.coefficients()), previous, options);
     }
     final Prior prior = previous.discounted(options.gamma());
-    final FitOptions base = FitOptions.defaults()
-        .withMaxIterations(options.maxIterations())
-        .withNullDeviance(false)
-        .withWarmStart(false);
-    final GlmFit fit = IrlsFitter.fit(window, prior, base.withStart(previous.coefficients()));
+    final FitOptions base = FitOptions.builder()
+        .maxIterations(options.maxIterations())
+        .nullDeviance(false)
+        .warmStart(false)
+        .build();
+    final GlmFit fit = IrlsFitter.fit(window, prior, base.toBuilder().start(previous.coefficients()).build());
     final Draft step = new Draft(fit);
     refuseNonFinite(step, fit.status().name());
     if (step.accepted) {
@@ -206,7 +207,7 @@ public final class StreamingStep {
       capped[j] = from[j] + scale * change[j];
     }
     // the information at the capped coefficients: one evaluation, as a single step's start
-    final GlmFit at = IrlsFitter.fit(window, prior, base.withSingleStep(true).withStart(capped));
+    final GlmFit at = IrlsFitter.fit(window, prior, base.toBuilder().singleStep(true).start(capped).build());
     if (at.status() == FitStatus.NON_FINITE || !Vectors.allFinite(at.stdErrors())
         || !Vectors.allFinite(at.packedPrecision())) {
       step.refuse(StepStatus.NON_FINITE, "suspected separation, and the capped step is not finite");

@@ -1,7 +1,6 @@
 package io.github.irls.streams;
 
 import io.github.irls.avro.CoefficientUpdate;
-import io.github.irls.config.IrlsConfig;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.streams.internals.DeadLetterProcessor;
 import io.github.irls.streams.internals.FitInput;
@@ -105,11 +104,6 @@ public final class IrlsTopology {
   public static final String HEADER_SOURCE_OFFSET = "irls.source.offset";
 
   private IrlsTopology() {}
-
-  /** The topology that {@code config} describes (see {@link TopologySettings#from}). */
-  public static Topology build(final IrlsConfig config) {
-    return build(TopologySettings.from(config));
-  }
 
   /** The topology for {@code settings}; builds nothing else and starts nothing. */
   public static Topology build(final TopologySettings settings) {

@@ -1,12 +1,12 @@
 package io.github.irls.streams;
 
-import io.github.irls.config.IrlsConfig;
 import io.github.irls.serde.EventFormat;
 import java.util.Objects;
 
 /**
  * Everything {@link IrlsTopology#build} reads, as one immutable value, so that the topology is a
- * pure function of it and tests need no bootstrap servers.
+ * pure function of it and tests need no bootstrap servers. The {@code DEFAULT_*} constants are the
+ * one source of the defaults: the application's configuration documents and applies these.
  *
  * @param eventsTopic the labelled-events topic (source)
  * @param coefficientsTopic the topic of {@code CoefficientUpdate}s (sink)
@@ -43,8 +43,30 @@ public record TopologySettings(
     boolean publishCovariance,
     int maxFeatures) {
 
+  public static final String DEFAULT_EVENTS_TOPIC = "irls.events";
+  public static final String DEFAULT_COEFFICIENTS_TOPIC = "irls.coefficients";
+  public static final String DEFAULT_DEAD_LETTER_TOPIC = "irls.events.dlq";
+  public static final String DEFAULT_MODEL_SPECS_TOPIC = "irls.model-specs";
+  public static final EventFormat DEFAULT_INPUT_FORMAT = EventFormat.AVRO;
+  public static final long DEFAULT_WINDOW_EVENTS = 1000;
+  public static final long DEFAULT_WINDOW_MS = 60_000;
+  public static final long DEFAULT_IDLE_CLOSE_MS = 60_000;
+  public static final long DEFAULT_GRACE_MS = 0;
+  public static final StepMode DEFAULT_STEP_MODE = StepMode.RENEWABLE;
+  /** Nearly flat: enough to keep a collinear or separated window's information invertible. */
+  public static final double DEFAULT_LAMBDA = 1e-6;
+  public static final double DEFAULT_LAMBDA_INTERCEPT = 1e-6;
+  public static final double DEFAULT_GAMMA = 1.0;
+  public static final int DEFAULT_MAX_ITERATIONS = 100;
+  public static final boolean DEFAULT_PUBLISH_COVARIANCE = false;
   /** The default bound on the number of features: a 1001 x 1001 packed state is 4 MB per key. */
   public static final int DEFAULT_MAX_FEATURES = 1000;
+
+  private static final TopologySettings DEFAULTS = new TopologySettings(
+      DEFAULT_EVENTS_TOPIC, DEFAULT_COEFFICIENTS_TOPIC, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_MODEL_SPECS_TOPIC,
+      DEFAULT_INPUT_FORMAT, DEFAULT_WINDOW_EVENTS, DEFAULT_WINDOW_MS, DEFAULT_IDLE_CLOSE_MS, DEFAULT_GRACE_MS,
+      DEFAULT_STEP_MODE, DEFAULT_LAMBDA, DEFAULT_LAMBDA_INTERCEPT, DEFAULT_GAMMA, DEFAULT_MAX_ITERATIONS,
+      DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES);
 
   public TopologySettings {
     Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -65,104 +87,158 @@ public record TopologySettings(
     require(maxFeatures >= 0, "maxFeatures must be >= 0, got " + maxFeatures);
   }
 
-  /** The defaults of {@link IrlsConfig}: Avro input, windows of 1000 events or 60 s, renewable. */
+  /** The {@code DEFAULT_*} values: Avro input, windows of 1000 events or 60 s, renewable steps. */
   public static TopologySettings defaults() {
-    return new TopologySettings(
-        "irls.events", "irls.coefficients", "irls.events.dlq", "irls.model-specs", EventFormat.AVRO,
-        1000, 60_000, 60_000, 0, StepMode.RENEWABLE, 1e-6, 1e-6, 1.0, 100, false,
-        DEFAULT_MAX_FEATURES);
+    return DEFAULTS;
   }
 
-  /** The settings that {@code config} describes. */
-  public static TopologySettings from(final IrlsConfig config) {
-    return new TopologySettings(
-        config.inputTopic(),
-        config.outputTopic(),
-        config.dlqTopic(),
-        config.modelSpecsTopic(),
-        config.inputFormat(),
-        config.windowEvents(),
-        config.windowMs(),
-        config.idleCloseMs(),
-        config.graceMs(),
-        StepMode.parse(config.stepMode()),
-        config.lambda(),
-        config.lambdaIntercept(),
-        config.gamma(),
-        config.maxIterations(),
-        config.publishCovariance(),
-        DEFAULT_MAX_FEATURES);
+  /** A builder that starts from {@link #defaults()}. */
+  public static Builder builder() {
+    return DEFAULTS.toBuilder();
   }
 
-  public TopologySettings withWindowEvents(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat, value,
-        windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
-        publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withWindowMs(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, value, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withIdleCloseMs(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, windowMs, value, graceMs, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withGraceMs(final long value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, windowMs, idleCloseMs, value, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withStepMode(final StepMode value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, windowMs, idleCloseMs, graceMs, value, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withPrior(final double lambdaIntercept, final double lambda) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withGamma(final double value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, value,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withInputFormat(final EventFormat value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, value,
-        windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withPublishCovariance(final boolean value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, value, maxFeatures);
-  }
-
-  public TopologySettings withModelSpecsTopic(final String value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, value, inputFormat,
-        windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, maxFeatures);
-  }
-
-  public TopologySettings withMaxFeatures(final int value) {
-    return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
-        windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma,
-        maxIterations, publishCovariance, value);
+  /** A builder that starts from these settings. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   private static void require(final boolean condition, final String message) {
     if (!condition) {
       throw new IllegalArgumentException(message);
+    }
+  }
+
+  /**
+   * One setter per component; {@link #build()} validates as the record's constructor does. Not
+   * thread-safe; each call of {@link #build()} returns a new, independent value.
+   */
+  public static final class Builder {
+    private String eventsTopic;
+    private String coefficientsTopic;
+    private String deadLetterTopic;
+    private String modelSpecsTopic;
+    private EventFormat inputFormat;
+    private long windowEvents;
+    private long windowMs;
+    private long idleCloseMs;
+    private long graceMs;
+    private StepMode stepMode;
+    private double lambda;
+    private double lambdaIntercept;
+    private double gamma;
+    private int maxIterations;
+    private boolean publishCovariance;
+    private int maxFeatures;
+
+    private Builder(final TopologySettings from) {
+      eventsTopic = from.eventsTopic;
+      coefficientsTopic = from.coefficientsTopic;
+      deadLetterTopic = from.deadLetterTopic;
+      modelSpecsTopic = from.modelSpecsTopic;
+      inputFormat = from.inputFormat;
+      windowEvents = from.windowEvents;
+      windowMs = from.windowMs;
+      idleCloseMs = from.idleCloseMs;
+      graceMs = from.graceMs;
+      stepMode = from.stepMode;
+      lambda = from.lambda;
+      lambdaIntercept = from.lambdaIntercept;
+      gamma = from.gamma;
+      maxIterations = from.maxIterations;
+      publishCovariance = from.publishCovariance;
+      maxFeatures = from.maxFeatures;
+    }
+
+    public Builder eventsTopic(final String value) {
+      eventsTopic = value;
+      return this;
+    }
+
+    public Builder coefficientsTopic(final String value) {
+      coefficientsTopic = value;
+      return this;
+    }
+
+    public Builder deadLetterTopic(final String value) {
+      deadLetterTopic = value;
+      return this;
+    }
+
+    public Builder modelSpecsTopic(final String value) {
+      modelSpecsTopic = value;
+      return this;
+    }
+
+    public Builder inputFormat(final EventFormat value) {
+      inputFormat = value;
+      return this;
+    }
+
+    public Builder windowEvents(final long value) {
+      windowEvents = value;
+      return this;
+    }
+
+    public Builder windowMs(final long value) {
+      windowMs = value;
+      return this;
+    }
+
+    public Builder idleCloseMs(final long value) {
+      idleCloseMs = value;
+      return this;
+    }
+
+    public Builder graceMs(final long value) {
+      graceMs = value;
+      return this;
+    }
+
+    public Builder stepMode(final StepMode value) {
+      stepMode = value;
+      return this;
+    }
+
+    public Builder lambda(final double value) {
+      lambda = value;
+      return this;
+    }
+
+    public Builder lambdaIntercept(final double value) {
+      lambdaIntercept = value;
+      return this;
+    }
+
+    public Builder gamma(final double value) {
+      gamma = value;
+      return this;
+    }
+
+    public Builder maxIterations(final int value) {
+      maxIterations = value;
+      return this;
+    }
+
+    public Builder publishCovariance(final boolean value) {
+      publishCovariance = value;
+      return this;
+    }
+
+    public Builder maxFeatures(final int value) {
+      maxFeatures = value;
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws NullPointerException if a topic, the input format or the step mode was set to null
+     * @throws IllegalArgumentException if a number is out of its range
+     */
+    public TopologySettings build() {
+      return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
+          windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
+          publishCovariance, maxFeatures);
     }
   }
 }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.irls.serde.EventFormat;
+import io.github.irls.streams.StepMode;
+import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +63,61 @@ class IrlsConfigTest {
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.topicPartitions()).isEqualTo(4);
     assertThat(config.topicReplicationFactor()).isEqualTo((short) 1);
+  }
+
+  @Test
+  void shouldDescribeTheDefaultTopologyWhenNoTopologyOptionIsSet() {
+    // Given only the bootstrap servers
+    final IrlsConfig config = new IrlsConfig(MINIMAL);
+
+    // When the topology's settings are read from it
+    final TopologySettings settings = config.topologySettings();
+
+    // Then they are the topology's own defaults
+    assertThat(settings).isEqualTo(TopologySettings.defaults());
+  }
+
+  @Test
+  void shouldCarryEveryTopologyOptionIntoTheSettings() {
+    // Given every topology option set away from its default
+    final Map<String, Object> props = new HashMap<>(MINIMAL);
+    props.put("input.topic", "in");
+    props.put("output.topic", "out");
+    props.put("dlq.topic", "dead");
+    props.put("model.specs.topic", "specs");
+    props.put("input.format", "JSON");
+    props.put("window.events", "7");
+    props.put("window.ms", "8");
+    props.put("idle.close.ms", "9");
+    props.put("grace.ms", "10");
+    props.put("step.mode", " Newton ");
+    props.put("lambda", "0.25");
+    props.put("lambda.intercept", "0.5");
+    props.put("gamma", "0.75");
+    props.put("max.iterations", "11");
+    props.put("publish.covariance", "true");
+
+    // When the topology's settings are read from it
+    final TopologySettings settings = new IrlsConfig(props).topologySettings();
+
+    // Then each option lands in its own component
+    assertThat(settings).isEqualTo(TopologySettings.builder()
+        .eventsTopic("in")
+        .coefficientsTopic("out")
+        .deadLetterTopic("dead")
+        .modelSpecsTopic("specs")
+        .inputFormat(EventFormat.JSON)
+        .windowEvents(7)
+        .windowMs(8)
+        .idleCloseMs(9)
+        .graceMs(10)
+        .stepMode(StepMode.NEWTON)
+        .lambda(0.25)
+        .lambdaIntercept(0.5)
+        .gamma(0.75)
+        .maxIterations(11)
+        .publishCovariance(true)
+        .build());
   }
 
   @Test
@@ -238,5 +296,17 @@ class IrlsConfigTest {
         .contains("| `gamma` | `1.0` | (0, 1] |")
         .contains("| `state.dir` | `${java.io.tmpdir}/irls-streams` |");
     assertThat(table.lines()).allSatisfy(line -> assertThat(line.split("(?<!\\\\)\\|")).hasSize(5));
+  }
+
+  @Test
+  void shouldBeTheTableTheReadmeShows() throws IOException {
+    // Given the README (the tests run in the project directory)
+    final String readme = Files.readString(Paths.get("README.md"));
+
+    // When the table is rendered from the definitions
+    final String table = IrlsConfig.markdownTable();
+
+    // Then the README carries it unchanged: paste the rendered table there after changing an option
+    assertThat(readme).contains(table);
   }
 }

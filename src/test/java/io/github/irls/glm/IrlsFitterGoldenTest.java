@@ -57,7 +57,7 @@ class IrlsFitterGoldenTest {
 
     // When fitted with glm's deviance rule, epsilon 1e-8, at most 25 iterations
     final GlmFit fit =
-        IrlsFitter.fit(rows.design(), FitOptions.defaults().withEpsilon(1e-8).withMaxIterations(25));
+        IrlsFitter.fit(rows.design(), FitOptions.builder().epsilon(1e-8).maxIterations(25).build());
 
     // Then coefficients agree to 1e-6 and standard errors to 5e-4 (R's come from the previous iterate)
     assertThat(fit.converged()).isTrue();

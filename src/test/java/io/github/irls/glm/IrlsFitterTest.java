@@ -52,7 +52,7 @@ class IrlsFitterTest {
     final Prior prior = Prior.of(new double[2], new double[] {-5, 0, -5}, 1.0);
 
     // When one Newton step is taken
-    final GlmFit fit = IrlsFitter.fit(design, prior, FitOptions.defaults().withSingleStep(true));
+    final GlmFit fit = IrlsFitter.fit(design, prior, FitOptions.builder().singleStep(true).build());
 
     // Then the status says so and names the ridge added
     assertThat(fit.status()).isEqualTo(FitStatus.NOT_POSITIVE_DEFINITE);
@@ -139,7 +139,7 @@ class IrlsFitterTest {
 
     // When fitted on one and on two threads
     final GlmFit one = IrlsFitter.fit(design, FitOptions.defaults());
-    final GlmFit two = IrlsFitter.fit(design, FitOptions.defaults().withThreads(2));
+    final GlmFit two = IrlsFitter.fit(design, FitOptions.builder().threads(2).build());
 
     // Then the fits agree to round-off
     for (int j = 0; j < 4; j++) {
@@ -162,9 +162,9 @@ class IrlsFitterTest {
     final Design design = b.build();
 
     // When fitted with the fast path and with plain Newton steps from zero, glm's exact way
-    final GlmFit fast = IrlsFitter.fit(design, FitOptions.defaults().withThreads(2));
-    final GlmFit plain = IrlsFitter.fit(design, FitOptions.defaults().withWarmStart(false).withEpsilon(1e-300)
-        .withMaxIterations(12));
+    final GlmFit fast = IrlsFitter.fit(design, FitOptions.builder().threads(2).build());
+    final GlmFit plain = IrlsFitter.fit(design, FitOptions.builder().warmStart(false).epsilon(1e-300)
+        .maxIterations(12).build());
 
     // Then both land on the same optimum with the same standard errors
     assertThat(fast.converged()).isTrue();
@@ -188,7 +188,7 @@ class IrlsFitterTest {
 
     // When the next window is fitted with that posterior as its prior (full steps cycle here)
     final GlmFit fit = IrlsFitter.fit(second, Prior.of(previous.coefficients(), previous.packedPrecision(), 1.0),
-        FitOptions.defaults().withStart(previous.coefficients()).withNullDeviance(false));
+        FitOptions.builder().start(previous.coefficients()).nullDeviance(false).build());
 
     // Then it converges to the penalised optimum, where the penalised score vanishes
     assertThat(fit.converged()).isTrue();

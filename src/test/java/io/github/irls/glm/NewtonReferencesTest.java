@@ -32,8 +32,8 @@ class NewtonReferencesTest {
       }
       // When the fitter may take only k full Newton steps
       final GlmFit fit =
-          IrlsFitter.fit(rows.design(), FitOptions.defaults().withMaxIterations(k).withWarmStart(false)
-              .withStart(new double[rows.featureNames().size() + 1]));
+          IrlsFitter.fit(rows.design(), FitOptions.builder().maxIterations(k).warmStart(false)
+              .start(new double[rows.featureNames().size() + 1]).build());
 
       // Then the coefficients and the log-likelihood there are the reference's k-th iterate
       final double[] expected = Fixtures.doubles(iterate.get("beta"));
@@ -89,7 +89,7 @@ class NewtonReferencesTest {
           IrlsFitter.fit(
               rows.design(1000 * t, 1000 * (t + 1)),
               Prior.of(beta, precision, gamma),
-              FitOptions.defaults().withSingleStep(true).withStart(beta).withNullDeviance(false));
+              FitOptions.builder().singleStep(true).start(beta).nullDeviance(false).build());
       beta = step.coefficients();
       precision = step.packedPrecision();
 

@@ -160,9 +160,9 @@ class StreamingStepTest {
     // Then each is the batch fitter's answer with prior N(b, (0.9 P)^-1), and the covariance inverts P
     final Prior prior = Prior.of(first.coefficients(), first.packedPrecision(), 0.9);
     final GlmFit converged = IrlsFitter.fit(window(rows, 100, 200), prior,
-        FitOptions.defaults().withStart(first.coefficients()).withNullDeviance(false).withWarmStart(false));
+        FitOptions.builder().start(first.coefficients()).nullDeviance(false).warmStart(false).build());
     final GlmFit single = IrlsFitter.fit(window(rows, 100, 200), prior,
-        FitOptions.defaults().withSingleStep(true).withStart(first.coefficients()).withNullDeviance(false));
+        FitOptions.builder().singleStep(true).start(first.coefficients()).nullDeviance(false).build());
     assertThat(renewable.posterior().coefficients()).containsExactly(converged.coefficients());
     assertThat(renewable.posterior().stdErrors()).containsExactly(converged.stdErrors());
     for (int j = 0; j < 8; j++) {

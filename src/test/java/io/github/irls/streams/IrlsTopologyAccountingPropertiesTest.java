@@ -32,8 +32,8 @@ class IrlsTopologyAccountingPropertiesTest {
   @BeforeContainer
   static void start() {
     harness = new Harness(
-        TopologySettings.defaults().withWindowEvents(5).withWindowMs(1_000).withIdleCloseMs(1_000)
-            .withGraceMs(100).withPrior(1.0, 1.0).withMaxFeatures(3));
+        TopologySettings.builder().windowEvents(5).windowMs(1_000).idleCloseMs(1_000)
+            .graceMs(100).lambdaIntercept(1.0).lambda(1.0).maxFeatures(3).build());
   }
 
   @AfterContainer

@@ -19,7 +19,7 @@ class IrlsTopologyDeadLetterCountsTest {
   private static final double[] X = {0.5, -1.0};
 
   private static TopologySettings settings() {
-    return TopologySettings.defaults().withWindowEvents(10).withPrior(1.0, 1.0).withMaxFeatures(50);
+    return TopologySettings.builder().windowEvents(10).lambdaIntercept(1.0).lambda(1.0).maxFeatures(50).build();
   }
 
   private static String reasonOf(final Harness h) {
@@ -79,7 +79,7 @@ class IrlsTopologyDeadLetterCountsTest {
   @MethodSource("absurdRecords")
   void shouldDeadLetterAbsurdSizesByName(
       final String kind, final EventFormat format, final byte[] key, final byte[] value, final DeadLetterReason reason) {
-    try (Harness h = new Harness(settings().withInputFormat(format))) {
+    try (Harness h = new Harness(settings().toBuilder().inputFormat(format).build())) {
       // Given a topology reading the format
       // When the absurd record arrives
       h.sendRaw(key, value, 0, null);

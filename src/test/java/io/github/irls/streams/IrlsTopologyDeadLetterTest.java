@@ -23,7 +23,7 @@ class IrlsTopologyDeadLetterTest {
   private static final double[] X = {0.5, -1.0};
 
   private static TopologySettings settings() {
-    return TopologySettings.defaults().withWindowEvents(2).withPrior(1.0, 1.0).withMaxFeatures(5);
+    return TopologySettings.builder().windowEvents(2).lambdaIntercept(1.0).lambda(1.0).maxFeatures(5).build();
   }
 
   static Stream<Arguments> invalidAvroRecords() {
@@ -109,7 +109,7 @@ class IrlsTopologyDeadLetterTest {
 
   @Test
   void shouldDeadLetterUndecodableJsonWhenTheInputIsJson() {
-    try (Harness h = new Harness(settings().withInputFormat(EventFormat.JSON))) {
+    try (Harness h = new Harness(settings().toBuilder().inputFormat(EventFormat.JSON).build())) {
       // Given JSON input
       // When a valid JSON event, an Avro event and a JSON object with a text label arrive
       h.send("m", event(X, 1), 1);

@@ -28,7 +28,7 @@ class IrlsTopologyDescribeTest {
   @Test
   void shouldBuildEqualDescriptionsFromEqualSettings() {
     // Given one settings value
-    final TopologySettings settings = TopologySettings.defaults().withWindowEvents(7);
+    final TopologySettings settings = TopologySettings.builder().windowEvents(7).build();
 
     // When the topology is built twice
     final String first = IrlsTopology.build(settings).describe().toString();

@@ -43,8 +43,8 @@ class IrlsTopologyFuzzPropertiesTest {
     long updates;
 
     Run(final EventFormat format) {
-      harness = new Harness(TopologySettings.defaults().withInputFormat(format).withWindowEvents(25)
-          .withWindowMs(2_000).withIdleCloseMs(5_000).withGraceMs(100).withMaxFeatures(8));
+      harness = new Harness(TopologySettings.builder().inputFormat(format).windowEvents(25)
+          .windowMs(2_000).idleCloseMs(5_000).graceMs(100).maxFeatures(8).build());
     }
   }
 

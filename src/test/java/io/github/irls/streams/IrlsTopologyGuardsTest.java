@@ -69,7 +69,7 @@ class IrlsTopologyGuardsTest {
   @Test
   void shouldCapAndFlagARunawayRenewableStepOnSeparatedData() {
     // Given the perfectly separated fixture (the MLE does not exist) and the default, nearly flat prior
-    final TopologySettings settings = TopologySettings.defaults().withStepMode(StepMode.RENEWABLE).withWindowEvents(20);
+    final TopologySettings settings = TopologySettings.builder().stepMode(StepMode.RENEWABLE).windowEvents(20).build();
 
     // When it is streamed through the topology in windows of 20
     final List<CoefficientUpdate> updates = stream("sep_perfect", settings, 1);
@@ -94,7 +94,7 @@ class IrlsTopologyGuardsTest {
     // Given the separated fixture streamed ten times in newton mode with strong forgetting, so that
     // the coefficients grow step after step while the fitted probabilities collapse to 0 and 1
     final TopologySettings settings =
-        TopologySettings.defaults().withStepMode(StepMode.NEWTON).withWindowEvents(20).withGamma(0.5);
+        TopologySettings.builder().stepMode(StepMode.NEWTON).windowEvents(20).gamma(0.5).build();
 
     // When the updates are read
     final List<CoefficientUpdate> updates = stream("sep_perfect", settings, 10);
@@ -115,7 +115,7 @@ class IrlsTopologyGuardsTest {
   void shouldReportTheRidgeWhenCollinearFeaturesMakeTheInformationSingular(final StepMode mode) {
     // Given the collinear fixture (x3 = x1 + x2 exactly) and no prior at all (lambda = 0)
     final TopologySettings settings =
-        TopologySettings.defaults().withStepMode(mode).withWindowEvents(100).withPrior(0.0, 0.0);
+        TopologySettings.builder().stepMode(mode).windowEvents(100).lambdaIntercept(0.0).lambda(0.0).build();
 
     // When it is streamed in windows of 100
     final List<CoefficientUpdate> updates = stream("collinear", settings, 1);
@@ -135,7 +135,7 @@ class IrlsTopologyGuardsTest {
   @EnumSource(StepMode.class)
   void shouldResolveCollinearityByThePriorWithoutAFlag(final StepMode mode) {
     // Given the collinear fixture and the default prior (lambda = 1e-6)
-    final TopologySettings settings = TopologySettings.defaults().withStepMode(mode).withWindowEvents(100);
+    final TopologySettings settings = TopologySettings.builder().stepMode(mode).windowEvents(100).build();
 
     // When it is streamed
     final List<CoefficientUpdate> updates = stream("collinear", settings, 1);
@@ -153,7 +153,7 @@ class IrlsTopologyGuardsTest {
   @Test
   void shouldRefuseANonFiniteStepAndPublishFiniteNumbers() {
     // Given a key with one good window of the collinear fixture
-    try (Harness h = new Harness(TopologySettings.defaults().withWindowEvents(3))) {
+    try (Harness h = new Harness(TopologySettings.builder().windowEvents(3).build())) {
       final Fixtures.Rows rows = Fixtures.rows("collinear");
       for (int i = 0; i < 3; i++) {
         h.send("a", Harness.event(rows.x()[i], rows.y()[i]), i);

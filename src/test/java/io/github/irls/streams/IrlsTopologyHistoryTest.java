@@ -19,8 +19,8 @@ class IrlsTopologyHistoryTest {
 
   /** One event per window, so every event is a step; a real prior keeps one-event steps finite. */
   private static TopologySettings settings() {
-    return TopologySettings.defaults().withWindowEvents(1).withWindowMs(Long.MAX_VALUE)
-        .withIdleCloseMs(Long.MAX_VALUE).withPrior(1.0, 1.0);
+    return TopologySettings.builder().windowEvents(1).windowMs(Long.MAX_VALUE)
+        .idleCloseMs(Long.MAX_VALUE).lambdaIntercept(1.0).lambda(1.0).build();
   }
 
   private static KeyValueStore<Bytes, byte[]> store(final Harness h) {
@@ -70,7 +70,7 @@ class IrlsTopologyHistoryTest {
 
   @Test
   void shouldRecordEachPublishedUpdateWithoutItsCovariance() {
-    try (Harness h = new Harness(settings().withWindowEvents(2).withPublishCovariance(true))) {
+    try (Harness h = new Harness(settings().toBuilder().windowEvents(2).publishCovariance(true).build())) {
       // Given updates published with their covariance
       for (int i = 0; i < 5; i++) {
         h.send("m", event(X[i], Y[i]), 2000 + i);

@@ -15,7 +15,8 @@ class IrlsTopologyLateEventsTest {
   @Test
   void shouldFoldEventsOlderThanAClosedWindowIntoTheOpenOneAsLate() {
     try (Harness h = new Harness(
-        TopologySettings.defaults().withWindowEvents(100).withWindowMs(1_000).withGraceMs(50).withPrior(1, 1))) {
+        TopologySettings.builder().windowEvents(100).windowMs(1_000).graceMs(50).lambdaIntercept(1).lambda(1)
+            .build())) {
       // Given a window [0, 1000) closed by time when an event at t = 1500 opened the next one
       h.send("a", event(X[0], 1), 0);
       h.send("a", event(X[1], 0), 400);

@@ -21,7 +21,7 @@ class IrlsTopologyModelSpecTest {
   private static final double[] Y = {1, 0, 1, 0, 1, 0};
 
   private static TopologySettings settings() {
-    return TopologySettings.defaults().withWindowEvents(3).withPrior(1.0, 1.0).withMaxFeatures(5);
+    return TopologySettings.builder().windowEvents(3).lambdaIntercept(1.0).lambda(1.0).maxFeatures(5).build();
   }
 
   private static ModelSpec.Builder spec() {

@@ -36,13 +36,15 @@ class IrlsTopologyReferenceTest {
 
   /** The reference's setting: windows of 1000 events, P_0 = 1e-6 I, never closed by time or idleness. */
   private static TopologySettings settings(final StepMode mode, final double gamma) {
-    return TopologySettings.defaults()
-        .withWindowEvents(WINDOW)
-        .withWindowMs(Long.MAX_VALUE)
-        .withIdleCloseMs(Long.MAX_VALUE)
-        .withStepMode(mode)
-        .withPrior(1e-6, 1e-6)
-        .withGamma(gamma);
+    return TopologySettings.builder()
+        .windowEvents(WINDOW)
+        .windowMs(Long.MAX_VALUE)
+        .idleCloseMs(Long.MAX_VALUE)
+        .stepMode(mode)
+        .lambdaIntercept(1e-6)
+        .lambda(1e-6)
+        .gamma(gamma)
+        .build();
   }
 
   /** Feeds every row of synth_p5, in file order, to one key. */
@@ -97,7 +99,7 @@ class IrlsTopologyReferenceTest {
         final Design window = rows.design(WINDOW * t, WINDOW * (t + 1));
         final GlmFit fit =
             IrlsFitter.fit(window, Prior.of(beta, precision, 1.0),
-                FitOptions.defaults().withStart(beta).withNullDeviance(false).withWarmStart(false));
+                FitOptions.builder().start(beta).nullDeviance(false).warmStart(false).build());
         beta = fit.coefficients();
         precision = fit.packedPrecision();
 

@@ -13,7 +13,7 @@ class IrlsTopologyStepListenerTest {
     // Given a topology with windows of two events and a listener that records what it hears
     final List<String> heard = new ArrayList<>();
     final List<Long> nanos = new ArrayList<>();
-    try (Harness h = new Harness(TopologySettings.defaults().withWindowEvents(2), (key, n) -> {
+    try (Harness h = new Harness(TopologySettings.builder().windowEvents(2).build(), (key, n) -> {
       heard.add(key);
       nanos.add(n);
     })) {

@@ -17,8 +17,8 @@ class IrlsTopologyWindowsTest {
 
   /** Windows of 3 events need a real prior: 3 events of 2 features are often separable. */
   private static TopologySettings settings() {
-    return TopologySettings.defaults().withWindowEvents(3).withWindowMs(10_000).withIdleCloseMs(5_000)
-        .withPrior(1.0, 1.0);
+    return TopologySettings.builder().windowEvents(3).windowMs(10_000).idleCloseMs(5_000)
+        .lambdaIntercept(1.0).lambda(1.0).build();
   }
 
   @Test
@@ -54,7 +54,7 @@ class IrlsTopologyWindowsTest {
 
   @Test
   void shouldCloseAWindowWhenAnEventReachesItsStartPlusWindowMs() {
-    try (Harness h = new Harness(settings().withWindowEvents(100))) {
+    try (Harness h = new Harness(settings().toBuilder().windowEvents(100).build())) {
       // Given windows of 10 s of event time, and three events in the first 5 s
       h.send("a", event(X[0], Y[0]), 0);
       h.send("a", event(X[1], Y[1]), 2_000);
@@ -80,7 +80,7 @@ class IrlsTopologyWindowsTest {
 
   @Test
   void shouldUseTheEventTimeFieldOverTheRecordTimestamp() {
-    try (Harness h = new Harness(settings().withWindowEvents(100))) {
+    try (Harness h = new Harness(settings().toBuilder().windowEvents(100).build())) {
       // Given an event whose event_time says 0 although the record is stamped later
       h.send("a", event(X[0], Y[0], 1.0, 0.0, 0L), 50_000);
 
@@ -97,7 +97,7 @@ class IrlsTopologyWindowsTest {
 
   @Test
   void shouldCloseAnIdleWindowByWallClockPunctuation() {
-    try (Harness h = new Harness(settings().withWindowEvents(100))) {
+    try (Harness h = new Harness(settings().toBuilder().windowEvents(100).build())) {
       // Given two events for key a, and an idle time of 5 s
       h.send("a", event(X[0], Y[0]), 0);
       h.send("a", event(X[1], Y[1]), 1);
@@ -123,7 +123,7 @@ class IrlsTopologyWindowsTest {
 
   @Test
   void shouldKeepAnActiveKeyOpenWhileClosingAnIdleOne() {
-    try (Harness h = new Harness(settings().withWindowEvents(100))) {
+    try (Harness h = new Harness(settings().toBuilder().windowEvents(100).build())) {
       // Given key a idle since the start and key b active 3 s later
       h.send("a", event(X[0], Y[0]), 0);
       h.advanceWallClock(3_000);
@@ -159,7 +159,7 @@ class IrlsTopologyWindowsTest {
 
   @Test
   void shouldFoldLateEventsInAndCountThem() {
-    try (Harness h = new Harness(settings().withWindowEvents(4).withGraceMs(100))) {
+    try (Harness h = new Harness(settings().toBuilder().windowEvents(4).graceMs(100).build())) {
       // Given a window that started at t = 1000, with a grace of 100 ms
       h.send("a", event(X[0], Y[0]), 1_000);
 
@@ -239,7 +239,7 @@ class IrlsTopologyWindowsTest {
 
   @Test
   void shouldPublishTheCovarianceWhenAsked() {
-    try (Harness h = new Harness(settings().withPublishCovariance(true))) {
+    try (Harness h = new Harness(settings().toBuilder().publishCovariance(true).build())) {
       // Given covariance publishing
       // When a window closes
       for (int i = 0; i < 3; i++) {

@@ -1,0 +1,131 @@
+package io.github.irls.bench;
+
+import io.github.irls.avro.LabeledEvent;
+import io.github.irls.glm.WindowStatistics;
+import io.github.irls.serde.EventBuffer;
+import io.github.irls.serde.EventDecoder;
+import io.github.irls.serde.EventFormat;
+import io.github.irls.streams.internals.EventChecks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The per-event path of the topology without Kafka, in ns per event: decode the record value into
+ * an {@link EventBuffer}, run the stateless checks, fold the event into a newton window's
+ * statistics. Run it with JMH's GC profiler to see that a valid Avro event allocates nothing:
+ * {@code java -cp target/irls-streams.jar org.openjdk.jmh.Main EventPathBenchmark -prof gc}
+ * ({@code gc.alloc.rate.norm} is bytes per event).
+ *
+ * <p>{@code boxedAvro} is the former path for comparison: Avro's generic reader into the generated
+ * {@link LabeledEvent} (a boxed {@code List<Double>}) and a copy into a {@code double[]}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EventPathBenchmark {
+
+  /** Distinct encoded events cycled through, so the branch predictor cannot learn one. */
+  static final int EVENTS = 256;
+
+  @Param({"10", "50"})
+  int p;
+
+  private byte[][] avro;
+  private byte[][] json;
+  private final EventBuffer buffer = new EventBuffer();
+  private EventDecoder avroDecoder;
+  private EventDecoder jsonDecoder;
+  private org.apache.kafka.common.serialization.Deserializer<LabeledEvent> boxed;
+  private WindowStatistics statistics;
+  private double[] scratch;
+
+  @Setup
+  public void setUp() {
+    final SplittableRandom random = new SplittableRandom(17);
+    avro = new byte[EVENTS][];
+    json = new byte[EVENTS][];
+    for (int i = 0; i < EVENTS; i++) {
+      final List<Double> x = new ArrayList<>(p);
+      for (int j = 0; j < p; j++) {
+        x.add(random.nextGaussian());
+      }
+      final LabeledEvent event = LabeledEvent.newBuilder().setFeatures(x).setLabel(random.nextInt(2)).build();
+      avro[i] = EventFormat.AVRO.serde().serializer().serialize("", event);
+      json[i] = EventFormat.JSON.serde().serializer().serialize("", event);
+    }
+    avroDecoder = EventFormat.AVRO.decoder();
+    jsonDecoder = EventFormat.JSON.decoder();
+    boxed = EventFormat.AVRO.serde().deserializer();
+    final double[] beta = new double[p + 1];
+    beta[0] = -0.5;
+    for (int j = 1; j <= p; j++) {
+      beta[j] = 0.1 * (j % 5) - 0.2;
+    }
+    statistics = new WindowStatistics(p).reset(beta);
+    scratch = new double[p];
+  }
+
+  /** Decode (Avro), check, fold: the per-event work of a newton window. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public long avro() {
+    long valid = 0;
+    for (int i = 0; i < EVENTS; i++) {
+      avroDecoder.decode(avro[i], buffer);
+      if (EventChecks.check(avro[i], buffer, 1000).isEmpty()) {
+        statistics.add(buffer.featureArray(), 0, buffer.label(), buffer.weight(), buffer.offset());
+        valid++;
+      }
+    }
+    return valid;
+  }
+
+  /** The same with JSON values (Jackson's streaming parser; its parser objects are per record). */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public long json() {
+    long valid = 0;
+    for (int i = 0; i < EVENTS; i++) {
+      jsonDecoder.decode(json[i], buffer);
+      if (EventChecks.check(json[i], buffer, 1000).isEmpty()) {
+        statistics.add(buffer.featureArray(), 0, buffer.label(), buffer.weight(), buffer.offset());
+        valid++;
+      }
+    }
+    return valid;
+  }
+
+  /** The former decode: the generated record with its boxed features, copied into a double[]. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public long boxedAvro() {
+    long valid = 0;
+    for (int i = 0; i < EVENTS; i++) {
+      final LabeledEvent event = boxed.deserialize("", avro[i]);
+      final List<Double> x = event.getFeatures();
+      for (int j = 0; j < p; j++) {
+        scratch[j] = x.get(j);
+      }
+      statistics.add(scratch, 0, event.getLabel(), event.getWeight(), event.getOffset());
+      valid++;
+    }
+    return valid;
+  }
+}

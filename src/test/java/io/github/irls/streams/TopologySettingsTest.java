@@ -1,0 +1,46 @@
+package io.github.irls.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TopologySettingsTest {
+
+  @Test
+  void shouldStartTheBuilderFromTheDefaults() {
+    // Given / When a builder with nothing set
+    final TopologySettings built = TopologySettings.builder().build();
+
+    // Then it builds the defaults
+    assertThat(built).isEqualTo(TopologySettings.defaults());
+    assertThat(built.windowEvents()).isEqualTo(TopologySettings.DEFAULT_WINDOW_EVENTS);
+    assertThat(built.stepMode()).isEqualTo(TopologySettings.DEFAULT_STEP_MODE);
+  }
+
+  @Test
+  void shouldChangeOnlyWhatIsSetAndLeaveTheOriginalAlone() {
+    // Given settings with a window of 7 events
+    final TopologySettings original = TopologySettings.builder().windowEvents(7).build();
+
+    // When a copy changes the step mode
+    final TopologySettings changed = original.toBuilder().stepMode(StepMode.NEWTON).build();
+
+    // Then the copy keeps the window and the original keeps its step mode
+    assertThat(changed.windowEvents()).isEqualTo(7);
+    assertThat(changed.stepMode()).isEqualTo(StepMode.NEWTON);
+    assertThat(original.stepMode()).isEqualTo(StepMode.RENEWABLE);
+    assertThat(changed.toBuilder().stepMode(StepMode.RENEWABLE).build()).isEqualTo(original);
+  }
+
+  @Test
+  void shouldValidateWhenBuilt() {
+    // Given a builder with a gamma outside (0, 1]
+    final TopologySettings.Builder builder = TopologySettings.builder().gamma(1.5);
+
+    // When / Then building refuses it as the record's constructor does
+    assertThatThrownBy(builder::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gamma");
+  }
+}
