@@ -82,8 +82,21 @@ public final class IrlsConfig extends AbstractConfig {
 
   public static final String STEP_MODE_CONFIG = "step.mode";
   public static final String STEP_MODE_DOC =
-      "renewable: iterate to convergence on each window; newton: exactly one Newton step per window"
-          + " (the sequential Laplace recursion).";
+      "renewable: iterate to convergence on each window (keeps the window's events); newton: exactly one"
+          + " Newton step per window (the sequential Laplace recursion; keeps only the window's sufficient"
+          + " statistics); hybrid: renewable for a model's first hybrid.warmup.windows windows (and after a"
+          + " reset), newton afterwards. Coverage, accuracy and speed of each: README, Step modes.";
+
+  public static final String HYBRID_WARMUP_WINDOWS_CONFIG = "hybrid.warmup.windows";
+  public static final String HYBRID_WARMUP_WINDOWS_DOC =
+      "In step mode hybrid: how many of a model's first windows (since it started or was reset) iterate to"
+          + " convergence before its steps become single Newton steps.";
+
+  public static final String WINDOW_MEMORY_BYTES_CONFIG = "window.memory.bytes";
+  public static final String WINDOW_MEMORY_BYTES_DOC =
+      "Open-window state each task keeps in memory between commits (beyond it, windows are read back from"
+          + " the state store when their key's next event comes). A newton window of p features takes about"
+          + " 8 (p + 2)(p + 7) / 2 bytes.";
 
   public static final String LAMBDA_CONFIG = "lambda";
   public static final String LAMBDA_DOC =
@@ -180,6 +193,8 @@ public final class IrlsConfig extends AbstractConfig {
           .define(STEP_MODE_CONFIG, Type.STRING, TopologySettings.DEFAULT_STEP_MODE.configName(),
               oneOf(StepMode::parse, StepMode.values(), StepMode::configName),
               Importance.HIGH, STEP_MODE_DOC)
+          .define(HYBRID_WARMUP_WINDOWS_CONFIG, Type.INT, TopologySettings.DEFAULT_HYBRID_WARMUP_WINDOWS,
+              Range.atLeast(0), Importance.MEDIUM, HYBRID_WARMUP_WINDOWS_DOC)
           .define(LAMBDA_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_LAMBDA, finiteAtLeast(0.0),
               Importance.MEDIUM, LAMBDA_DOC)
           .define(LAMBDA_INTERCEPT_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_LAMBDA_INTERCEPT, finiteAtLeast(0.0),
@@ -190,6 +205,8 @@ public final class IrlsConfig extends AbstractConfig {
               Importance.LOW, MAX_ITERATIONS_DOC)
           .define(PUBLISH_COVARIANCE_CONFIG, Type.BOOLEAN, TopologySettings.DEFAULT_PUBLISH_COVARIANCE,
               Importance.LOW, PUBLISH_COVARIANCE_DOC)
+          .define(WINDOW_MEMORY_BYTES_CONFIG, Type.LONG, TopologySettings.DEFAULT_WINDOW_MEMORY_BYTES,
+              Range.atLeast(0), Importance.LOW, WINDOW_MEMORY_BYTES_DOC)
           .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
               ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE),
               Importance.MEDIUM, PROCESSING_GUARANTEE_DOC)
@@ -409,6 +426,8 @@ public final class IrlsConfig extends AbstractConfig {
         .gamma(gamma())
         .maxIterations(maxIterations())
         .publishCovariance(publishCovariance())
+        .hybridWarmupWindows(getInt(HYBRID_WARMUP_WINDOWS_CONFIG))
+        .windowMemoryBytes(getLong(WINDOW_MEMORY_BYTES_CONFIG))
         .build();
   }
 

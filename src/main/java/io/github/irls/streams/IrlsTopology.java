@@ -81,9 +81,6 @@ public final class IrlsTopology {
 
   public static final String MODELS_STORE = "irls-models";
   public static final String WINDOWS_STORE = "irls-open-windows";
-
-  /** Written open windows kept in memory per task (beyond it they are read back from the store). */
-  static final long WINDOW_MEMORY_BYTES = 64L * 1024 * 1024;
   public static final String DEAD_LETTER_COUNTS_STORE = "irls-dead-letter-counts";
   public static final String MODEL_DEAD_LETTERS_STORE = "irls-model-dead-letters";
   public static final String SPECS_STORE = "irls-model-specs";
@@ -119,7 +116,7 @@ public final class IrlsTopology {
                 Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), new ModelStateSerde())
             .withCachingEnabled();
     // Open windows are worked on in memory and written once per commit (write-behind), never per event.
-    final WindowStoreBuilder windows = new WindowStoreBuilder(WINDOWS_STORE, WINDOW_MEMORY_BYTES);
+    final WindowStoreBuilder windows = new WindowStoreBuilder(WINDOWS_STORE, settings.windowMemoryBytes());
     final StoreBuilder<KeyValueStore<String, Long>> counts =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(DEAD_LETTER_COUNTS_STORE), Serdes.String(), Serdes.Long())

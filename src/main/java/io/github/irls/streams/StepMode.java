@@ -7,7 +7,12 @@ public enum StepMode {
   /** Iterate to convergence on the window with the previous posterior as prior (Luo and Song 2020). */
   RENEWABLE,
   /** Exactly one Newton step from the previous coefficients: the sequential Laplace recursion. */
-  NEWTON;
+  NEWTON,
+  /**
+   * {@code RENEWABLE} for a model's first windows (its warm-up, again after a reset), {@code NEWTON}
+   * afterwards: renewable's intervals with newton's state and speed (DESIGN.md section 1).
+   */
+  HYBRID;
 
   /** The name as written in configuration and in {@code CoefficientUpdate.step_mode}. */
   public String configName() {
@@ -15,7 +20,7 @@ public enum StepMode {
   }
 
   /**
-   * Parses {@code renewable} or {@code newton}, ignoring case.
+   * Parses {@code renewable}, {@code newton} or {@code hybrid}, ignoring case.
    *
    * @throws IllegalArgumentException for anything else
    */
@@ -25,6 +30,6 @@ public enum StepMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("Unknown step mode '" + name + "'; expected renewable or newton");
+    throw new IllegalArgumentException("Unknown step mode '" + name + "'; expected renewable, newton or hybrid");
   }
 }

@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param maxIterations the most Newton iterations of one renewable step (>= 1)
  * @param publishCovariance whether updates carry the d x d covariance
  * @param maxFeatures events with more features than this are dead-lettered (bounds the d x d state)
+ * @param hybridWarmupWindows in step mode hybrid, the windows of a model (since it started or was
+ *     reset) that iterate before its steps become single Newton steps (>= 0)
+ * @param windowMemoryBytes how much written open-window state a task keeps in memory (>= 0); more is
+ *     read back from the store when needed
  */
 public record TopologySettings(
     String eventsTopic,
@@ -41,7 +45,9 @@ public record TopologySettings(
     double gamma,
     int maxIterations,
     boolean publishCovariance,
-    int maxFeatures) {
+    int maxFeatures,
+    int hybridWarmupWindows,
+    long windowMemoryBytes) {
 
   public static final String DEFAULT_EVENTS_TOPIC = "irls.events";
   public static final String DEFAULT_COEFFICIENTS_TOPIC = "irls.coefficients";
@@ -61,12 +67,16 @@ public record TopologySettings(
   public static final boolean DEFAULT_PUBLISH_COVARIANCE = false;
   /** The default bound on the number of features: a 1001 x 1001 packed state is 4 MB per key. */
   public static final int DEFAULT_MAX_FEATURES = 1000;
+  /** Two renewable windows recover renewable's coverage (issue 10's simulation; README, step modes). */
+  public static final int DEFAULT_HYBRID_WARMUP_WINDOWS = 2;
+  /** 64 MiB per task: about 70,000 newton windows of 10 features. */
+  public static final long DEFAULT_WINDOW_MEMORY_BYTES = 64L * 1024 * 1024;
 
   private static final TopologySettings DEFAULTS = new TopologySettings(
       DEFAULT_EVENTS_TOPIC, DEFAULT_COEFFICIENTS_TOPIC, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_MODEL_SPECS_TOPIC,
       DEFAULT_INPUT_FORMAT, DEFAULT_WINDOW_EVENTS, DEFAULT_WINDOW_MS, DEFAULT_IDLE_CLOSE_MS, DEFAULT_GRACE_MS,
       DEFAULT_STEP_MODE, DEFAULT_LAMBDA, DEFAULT_LAMBDA_INTERCEPT, DEFAULT_GAMMA, DEFAULT_MAX_ITERATIONS,
-      DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES);
+      DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES, DEFAULT_HYBRID_WARMUP_WINDOWS, DEFAULT_WINDOW_MEMORY_BYTES);
 
   public TopologySettings {
     Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -85,6 +95,8 @@ public record TopologySettings(
     require(gamma > 0 && gamma <= 1, "gamma must be in (0, 1], got " + gamma);
     require(maxIterations >= 1, "maxIterations must be >= 1, got " + maxIterations);
     require(maxFeatures >= 0, "maxFeatures must be >= 0, got " + maxFeatures);
+    require(hybridWarmupWindows >= 0, "hybridWarmupWindows must be >= 0, got " + hybridWarmupWindows);
+    require(windowMemoryBytes >= 0, "windowMemoryBytes must be >= 0, got " + windowMemoryBytes);
   }
 
   /** The {@code DEFAULT_*} values: Avro input, windows of 1000 events or 60 s, renewable steps. */
@@ -129,6 +141,8 @@ public record TopologySettings(
     private int maxIterations;
     private boolean publishCovariance;
     private int maxFeatures;
+    private int hybridWarmupWindows;
+    private long windowMemoryBytes;
 
     private Builder(final TopologySettings from) {
       eventsTopic = from.eventsTopic;
@@ -147,6 +161,8 @@ public record TopologySettings(
       maxIterations = from.maxIterations;
       publishCovariance = from.publishCovariance;
       maxFeatures = from.maxFeatures;
+      hybridWarmupWindows = from.hybridWarmupWindows;
+      windowMemoryBytes = from.windowMemoryBytes;
     }
 
     public Builder eventsTopic(final String value) {
@@ -229,6 +245,16 @@ public record TopologySettings(
       return this;
     }
 
+    public Builder hybridWarmupWindows(final int value) {
+      hybridWarmupWindows = value;
+      return this;
+    }
+
+    public Builder windowMemoryBytes(final long value) {
+      windowMemoryBytes = value;
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -238,7 +264,7 @@ public record TopologySettings(
     public TopologySettings build() {
       return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
           windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
-          publishCovariance, maxFeatures);
+          publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes);
     }
   }
 }

@@ -10,7 +10,10 @@ import io.github.irls.glm.FitOptions;
 import io.github.irls.glm.Fixtures;
 import io.github.irls.glm.GlmFit;
 import io.github.irls.glm.IrlsFitter;
+import io.github.irls.glm.Posterior;
 import io.github.irls.glm.Prior;
+import io.github.irls.glm.StepOptions;
+import io.github.irls.glm.StreamingStep;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -124,6 +127,70 @@ class IrlsTopologyReferenceTest {
       for (int j = 0; j < D; j++) {
         assertThat(Math.abs(last.getCoefficients().get(j) - mle[j]) / se[j]).as("coef %d in SEs", j).isLessThan(0.1);
       }
+    }
+  }
+
+  @Test
+  void shouldIterateTheFirstWindowsAndThenStepOnceInHybridMode() {
+    try (Harness h = new Harness(settings(StepMode.HYBRID, 1.0))) {
+      // Given synth_p5 fed through the topology in hybrid mode with its default warm-up of two windows
+      final List<CoefficientUpdate> updates = replay(h);
+      assertThat(updates).hasSize(100);
+
+      // When the math core takes the same steps: renewable on windows 1 and 2, one Newton step after
+      Posterior posterior = Posterior.initial(D - 1, 1e-6, 1e-6);
+      for (int t = 0; t < 100; t++) {
+        final Design window = rows.design(WINDOW * t, WINDOW * (t + 1));
+        final StepOptions options = t < 2 ? StepOptions.renewable(100, 1.0) : StepOptions.newton(1.0);
+        posterior = StreamingStep.take(window, posterior, options).posterior();
+
+        // Then every update equals that step to 1e-12 and names the kind of step it took
+        final CoefficientUpdate u = updates.get(t);
+        assertThat(u.getStepMode()).isEqualTo(t < 2 ? "renewable" : "newton");
+        for (int j = 0; j < D; j++) {
+          assertThat(u.getCoefficients().get(j)).as("window %d coef %d", t + 1, j)
+              .isCloseTo(posterior.coefficients()[j], within(1e-12 * Math.abs(posterior.coefficients()[j])));
+          assertThat(u.getStdErrors().get(j)).as("window %d se %d", t + 1, j)
+              .isCloseTo(posterior.stdErrors()[j], within(1e-12 * posterior.stdErrors()[j]));
+        }
+      }
+
+      // And the one-pass result is within 0.15 standard errors of the batch MLE (R, glm_tight)
+      final JsonNode tight = Fixtures.ref("synth_p5").get("glm_tight");
+      final double[] mle = Fixtures.doubles(tight.get("coefficients"));
+      final double[] se = Fixtures.doubles(tight.get("std_errors"));
+      for (int j = 0; j < D; j++) {
+        assertThat(Math.abs(updates.get(99).getCoefficients().get(j) - mle[j]) / se[j]).as("coef %d in SEs", j)
+            .isLessThan(0.15);
+      }
+    }
+  }
+
+  @Test
+  void shouldWarmUpAgainAfterAReset() {
+    try (Harness h = new Harness(settings(StepMode.HYBRID, 1.0).toBuilder().windowEvents(100).build())) {
+      // Given a hybrid model past its warm-up (four windows of 100)
+      for (int i = 0; i < 400; i++) {
+        h.send("k", Harness.event(rows.x()[i], rows.y()[i]), 1_000L);
+      }
+      final List<CoefficientUpdate> before = h.drainUpdates();
+
+      // When a tombstone resets it and four more windows arrive
+      h.sendSpec("k", null, 1_000L);
+      for (int i = 400; i < 800; i++) {
+        h.send("k", Harness.event(rows.x()[i], rows.y()[i]), 1_000L);
+      }
+      final List<CoefficientUpdate> after = h.drainUpdates();
+
+      // Then both runs iterate their first two windows and step once afterwards, and versions keep counting
+      assertThat(before).extracting(CoefficientUpdate::getStepMode)
+          .containsExactly("renewable", "renewable", "newton", "newton");
+      assertThat(after).extracting(CoefficientUpdate::getStepMode)
+          .containsExactly("renewable", "renewable", "newton", "newton");
+      assertThat(after).extracting(CoefficientUpdate::getVersion).containsExactly(5L, 6L, 7L, 8L);
+      // And a newton window holds no event rows: only its statistics count its events
+      h.send("k", Harness.event(rows.x()[800], rows.y()[800]), 1_000L);
+      assertThat(h.storedEvents()).isEqualTo(1);
     }
   }
 

@@ -1,8 +1,6 @@
 package io.github.irls.streams.internals;
 
 import io.github.irls.avro.ModelSpec;
-import io.github.irls.glm.StepOptions;
-import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +43,5 @@ record EffectiveSpec(
   /** The spec's names when they name exactly {@code p} features; empty (x1..xp) otherwise. */
   List<String> featureNamesFor(final int p) {
     return featureNames.filter(names -> names.size() == p).orElse(List.of());
-  }
-
-  /** How a step of this model is taken in {@code mode}. */
-  StepOptions stepOptions(final StepMode mode, final int maxIterations) {
-    return mode == StepMode.NEWTON ? StepOptions.newton(gamma) : StepOptions.renewable(maxIterations, gamma);
   }
 }

@@ -150,14 +150,21 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   }
 
   /**
-   * Opens {@code w}'s next window with its first event at {@code time}: a newton window accumulates
-   * statistics at the coefficients its step will start from; a renewable one keeps its events.
+   * Opens {@code w}'s next window with its first event at {@code time}: a window whose step iterates
+   * keeps its events; a newton window accumulates statistics at the coefficients its step will start
+   * from. In step mode hybrid a model's first {@code hybrid.warmup.windows} windows iterate.
    */
   private void open(final KeyWindow w, final long time) {
-    if (settings.stepMode() == StepMode.NEWTON) {
-      w.openStatistics(time, WindowFold.startingCoefficients(models.get(utf8(w.key)), w.features));
-    } else {
+    final StepMode mode = settings.stepMode();
+    if (mode == StepMode.RENEWABLE) {
       w.openEvents(time);
+    } else {
+      final ModelState stored = models.get(utf8(w.key));
+      if (mode == StepMode.HYBRID && WindowFold.stepsSinceReset(stored, w.features) < settings.hybridWarmupWindows()) {
+        w.openEvents(time);
+      } else {
+        w.openStatistics(time, WindowFold.startingCoefficients(stored, w.features));
+      }
     }
     deadlines.watch(w.key, idleDue(w));
   }
@@ -227,9 +234,11 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     final int p = w.features;
     final WindowFold.Closed closed = new WindowFold.Closed(w.start, w.end, w.count, w.weight, w.late);
     final Function<Posterior, StepResult> step;
+    final StepMode taken;
     if (w.kind == KeyWindow.Kind.STATISTICS) {
       final WindowStatistics statistics = w.statistics;
       step = previous -> StreamingStep.take(statistics, previous, StepOptions.newton(spec.gamma()));
+      taken = StepMode.NEWTON;
     } else {
       final Design.Builder builder = builders.computeIfAbsent(p, k -> Design.builder(k, 256));
       builder.clear();
@@ -238,8 +247,9 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
       }
       windows.addRowsTo(w, builder, row);
       final Design design = builder.build();
-      step = previous -> StreamingStep.take(design, previous, spec.stepOptions(settings.stepMode(),
-          settings.maxIterations()));
+      step = previous -> StreamingStep.take(design, previous,
+          StepOptions.renewable(settings.maxIterations(), spec.gamma()));
+      taken = StepMode.RENEWABLE;
     }
     if (closed.events() == 0) {
       w.clear();
@@ -249,7 +259,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     final String modelKey = utf8(w.key);
     final long stepStarted = System.nanoTime();
     final WindowFold.Outcome outcome = WindowFold.fold(modelKey, models.get(modelKey), p, closed, spec, step,
-        settings.stepMode().configName(), settings.publishCovariance(), context().currentSystemTimeMs());
+        taken.configName(), settings.publishCovariance(), context().currentSystemTimeMs());
     w.clear();
     windows.changed(w);
     models.put(modelKey, outcome.model());
