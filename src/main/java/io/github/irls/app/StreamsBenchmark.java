@@ -10,6 +10,9 @@ import io.github.irls.streams.IrlsStores;
 import io.github.irls.streams.IrlsTopology;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.OpenWindow;
+import io.github.irls.streams.ReadOnlyWindows;
+import io.github.irls.streams.StepMode;
+import io.github.irls.streams.TopologySettings;
 import io.github.irls.streams.internals.ModelStateSerde;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -45,10 +48,16 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * The streaming benchmark behind {@code bench}: on one broker, under the configured processing
- * guarantee (exactly-once v2 by default), the IRLS topology and a pass-through topology (same
- * source, Avro decode of every event, Avro encode to a sink) read the same pre-produced events, and
- * their throughputs are compared. A probe processor, a second child of each topology's source,
- * times the first and the last record, so start-up and rebalancing are not counted.
+ * guarantee (exactly-once v2 by default), the IRLS topology in each step mode and a pass-through
+ * topology (same source, Avro decode of every event, Avro encode to a sink) read the same
+ * pre-produced events, and their throughputs are compared. A probe processor, a second child of
+ * each topology's source, times the first and the last measured record, so start-up and rebalancing
+ * are not counted.
+ *
+ * <p>When step mode hybrid is measured, each topic starts with a warm-up prefix that gives every
+ * key exactly {@code window events x hybrid.warmup.windows} events (its renewable windows); every
+ * topology reads the prefix unmeasured and is timed on the events after it, so hybrid is measured
+ * in its steady state.
  */
 public final class StreamsBenchmark {
 
@@ -64,12 +73,14 @@ public final class StreamsBenchmark {
    * @param windowEvents window size of the fitting topology
    * @param bootstrapServers the broker
    * @param extra further configuration for both topologies (e.g. processing.guarantee)
+   * @param modes the step modes to measure the fitting topology in
    */
   public record Settings(List<Integer> ps, int keys, long events, long warmupEvents, int partitions,
-      long windowEvents, String bootstrapServers, Map<String, Object> extra) {
+      long windowEvents, String bootstrapServers, Map<String, Object> extra, List<StepMode> modes) {
     public Settings {
       ps = List.copyOf(ps);
       extra = Map.copyOf(extra);
+      modes = List.copyOf(modes);
     }
   }
 
@@ -78,27 +89,24 @@ public final class StreamsBenchmark {
       double committedSeconds) {}
 
   /**
-   * Memory of the fitting topology after a run.
+   * Memory of the fitting topology after a run, measured from its stores.
    *
    * @param keys model keys of the run (all of them have an open window or a model)
    * @param models keys whose first window has closed (they have a model record)
-   * @param modelStoreBytesPerKey serialised model record plus key (coefficients, SEs, packed P, counters)
-   * @param windowStoreBytesPerKey the open window's metadata record plus key
+   * @param windowStoreBytesPerKey the open-window store (headers, statistics, rows), keys and values
+   * @param modelStoreBytesPerKey the model records (coefficients, SEs, packed P, counters), keys and values
+   * @param historyStoreBytesPerKey the kept updates per key (the last 200 versions, without covariance)
    * @param openEventsPerKey events waiting in open windows, on average per key, at the end of the run
-   * @param eventRowBytes bytes of one open-window event record (key and value)
-   * @param storeBytesPerKey model + window + open events, as measured
-   * @param storeBytesPerKeyFullWindow model + window + a full window of events (the worst case)
+   * @param storeBytesPerKey all three stores
    * @param stateDirBytesPerKey the state directory on disk (RocksDB files), divided by the keys
-   * @param heapGrowthBytes heap in use after GC while running, minus before the run: mostly fixed
-   *     costs (record caches bounded by statestore.cache.max.bytes, client buffers), not per key
-   * @param heapBytesPerKey {@code heapGrowthBytes} divided by the keys: an upper bound
+   * @param heapGrowthBytes heap in use after GC while running, minus before the run
    */
-  public record Memory(long keys, long models, double modelStoreBytesPerKey, double windowStoreBytesPerKey,
-      double openEventsPerKey, double eventRowBytes, double storeBytesPerKey, double storeBytesPerKeyFullWindow,
-      double stateDirBytesPerKey, long heapGrowthBytes, double heapBytesPerKey) {}
+  public record Memory(long keys, long models, double windowStoreBytesPerKey, double modelStoreBytesPerKey,
+      double historyStoreBytesPerKey, double openEventsPerKey, double storeBytesPerKey, double stateDirBytesPerKey,
+      long heapGrowthBytes) {}
 
-  /** Both topologies at one p. */
-  public record Comparison(int p, Run fitting, Run passThrough, Memory memory) {
+  /** Both topologies at one p, the fitting one in step mode {@code mode}. */
+  public record Comparison(int p, StepMode mode, Run fitting, Run passThrough, Memory memory) {
     public double ratio() {
       return fitting.eventsPerSecond() / passThrough.eventsPerSecond();
     }
@@ -113,35 +121,52 @@ public final class StreamsBenchmark {
     this.log = log;
   }
 
-  /** Warms up, then measures both topologies at every p. */
+  /** Warms up, then measures the pass-through topology and the fitting one in every mode, at every p. */
   public List<Comparison> run() throws IOException, InterruptedException {
     KafkaReachability.check(Map.of(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
     final List<Comparison> out = new ArrayList<>();
+    final long prefixPerKey = settings.modes().contains(StepMode.HYBRID)
+        ? settings.windowEvents() * warmupWindows() : 0;
     try (Admin admin = Admin.create(Map.of(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
       if (settings.warmupEvents() > 0) {
         final int p = settings.ps().get(0);
-        final String topic = produce(admin, "warmup-p" + p, p, settings.warmupEvents(), 7L);
+        final String topic = produce(admin, "warmup-p" + p, p, 0, settings.warmupEvents(), 7L);
         log.accept("Warming up (" + settings.warmupEvents() + " events, p = " + p + ")...");
-        measure(admin, topic, true, p, settings.warmupEvents());
-        measure(admin, topic, false, p, settings.warmupEvents());
+        measure(admin, topic, null, p, 0, settings.warmupEvents());
+        for (final StepMode mode : settings.modes()) {
+          measure(admin, topic, mode, p, 0, settings.warmupEvents());
+        }
       }
       for (final int p : settings.ps()) {
-        final String topic = produce(admin, "p" + p, p, settings.events(), 11L + p);
-        final Measured passThrough = measure(admin, topic, false, p, settings.events());
-        final Measured fitting = measure(admin, topic, true, p, settings.events());
-        final Comparison c = new Comparison(p, fitting.run(), passThrough.run(), fitting.memory());
-        log.accept(String.format("p = %d: fitting %,.0f events/s, pass-through %,.0f events/s, ratio %.2f", p,
-            c.fitting().eventsPerSecond(), c.passThrough().eventsPerSecond(), c.ratio()));
-        out.add(c);
+        final String topic = produce(admin, "p" + p, p, prefixPerKey, settings.events(), 11L + p);
+        final long prefix = prefixPerKey * settings.keys();
+        final Measured passThrough = measure(admin, topic, null, p, prefix, settings.events());
+        for (final StepMode mode : settings.modes()) {
+          final Measured fitting = measure(admin, topic, mode, p, prefix, settings.events());
+          final Comparison c = new Comparison(p, mode, fitting.run(), passThrough.run(), fitting.memory());
+          log.accept(String.format("p = %d, %s: fitting %,.0f events/s, pass-through %,.0f events/s, ratio %.2f", p,
+              mode.configName(), c.fitting().eventsPerSecond(), c.passThrough().eventsPerSecond(), c.ratio()));
+          out.add(c);
+        }
       }
     }
     return out;
   }
 
+  /** The warm-up of step mode hybrid as configured ({@code hybrid.warmup.windows}, or its default). */
+  private long warmupWindows() {
+    final Object configured = settings.extra().get(IrlsConfig.HYBRID_WARMUP_WINDOWS_CONFIG);
+    return configured == null ? TopologySettings.DEFAULT_HYBRID_WARMUP_WINDOWS : Long.parseLong(configured.toString());
+  }
+
   private record Measured(Run run, Memory memory) {}
 
-  /** Produces {@code count} simulated events of {@code keys} models with {@code p} features. */
-  private String produce(final Admin admin, final String name, final int p, final long count, final long seed) {
+  /**
+   * Produces {@code prefixPerKey} events of every one of {@code keys} models with {@code p} features
+   * (round robin), then {@code count} events of uniformly chosen models.
+   */
+  private String produce(final Admin admin, final String name, final int p, final long prefixPerKey,
+      final long count, final long seed) {
     final String topic = runId + "." + name + ".events";
     Topics.ensure(admin, List.of(new NewTopic(topic, settings.partitions(), (short) 1)));
     final Simulator simulator = new Simulator(Simulator.randomModels(settings.keys(), p, seed), seed);
@@ -155,8 +180,9 @@ public final class StreamsBenchmark {
     final List<Double> x = new ArrayList<>(p);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (long i = 0; i < count; i++) {
-        final Simulator.Event e = simulator.next();
+      final long prefix = prefixPerKey * settings.keys();
+      for (long i = 0; i < prefix + count; i++) {
+        final Simulator.Event e = i < prefix ? simulator.next((int) (i % settings.keys())) : simulator.next();
         x.clear();
         for (final double v : e.features()) {
           x.add(v);
@@ -168,14 +194,21 @@ public final class StreamsBenchmark {
       }
       producer.flush();
     }
-    log.accept(String.format("Produced %,d events (p = %d, %,d keys) in %.1f s", count, p, settings.keys(),
+    log.accept(String.format("Produced %,d events (p = %d, %,d keys; %,d of them a warm-up prefix) in %.1f s",
+        prefixPerKey * settings.keys() + count, p, settings.keys(), prefixPerKey * settings.keys(),
         (System.nanoTime() - started) / 1e9));
     return topic;
   }
 
-  private Measured measure(final Admin admin, final String topic, final boolean fitting, final int p,
+  /**
+   * Runs the fitting topology in {@code mode} (the pass-through one when null) over {@code topic},
+   * timing the {@code events} records after the first {@code skip}.
+   */
+  private Measured measure(final Admin admin, final String topic, final StepMode mode, final int p, final long skip,
       final long events) throws IOException, InterruptedException {
-    final String id = runId + "-" + (fitting ? "fit" : "pass") + "-" + UUID.randomUUID().toString().substring(0, 4);
+    final boolean fitting = mode != null;
+    final String id = runId + "-" + (fitting ? mode.configName() : "pass") + "-"
+        + UUID.randomUUID().toString().substring(0, 4);
     final Path stateDir = Files.createTempDirectory(id + "-state-");
     try {
       final Map<String, Object> props = new HashMap<>(settings.extra());
@@ -190,8 +223,11 @@ public final class StreamsBenchmark {
       props.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.MAX_VALUE);
       props.put(IrlsConfig.TOPIC_PARTITIONS_CONFIG, settings.partitions());
       props.put(IrlsConfig.STATE_DIR_CONFIG, stateDir.toString());
+      if (fitting) {
+        props.put(IrlsConfig.STEP_MODE_CONFIG, mode.configName());
+      }
       final IrlsConfig config = new IrlsConfig(props);
-      final Probe probe = new Probe(events);
+      final Probe probe = new Probe(skip, events);
       final Topology topology;
       if (fitting) {
         topology = IrlsTopology.build(config.topologySettings());
@@ -210,10 +246,10 @@ public final class StreamsBenchmark {
         KafkaIo.awaitCommitted(admin, app, end, STALL, n -> { });
         final double committed = (System.nanoTime() - started) / 1e9;
         final double seconds = (probe.last.get() - probe.first.get()) / 1e9;
-        run = new Run(fitting ? "fitting" : "pass-through", p, probe.count.get(), seconds,
-            probe.count.get() / Math.max(seconds, 1e-9), committed);
+        run = new Run(fitting ? "fitting" : "pass-through", p, events, seconds, events / Math.max(seconds, 1e-9),
+            committed);
         if (fitting) {
-          mem = memory(app, p, usedHeapAfterGc(memory) - heapBefore, stateDir);
+          mem = memory(app, usedHeapAfterGc(memory) - heapBefore, stateDir);
         }
       }
       return new Measured(run, mem);
@@ -240,38 +276,28 @@ public final class StreamsBenchmark {
     return t;
   }
 
-  private Memory memory(final IrlsApplication app, final int p, final long heapDelta, final Path stateDir) {
+  private Memory memory(final IrlsApplication app, final long heapDelta, final Path stateDir) {
     final ModelStateSerde serde = new ModelStateSerde();
     long models = 0;
     long modelBytes = 0;
-    long keyBytes = 0;
     try (KeyValueIterator<String, ModelState> it = IrlsStores.models(app.streams()).all()) {
       while (it.hasNext()) {
         final KeyValue<String, ModelState> kv = it.next();
         models++;
-        final int k = kv.key.getBytes(StandardCharsets.UTF_8).length;
-        keyBytes += k;
-        modelBytes += k + serde.serializer().serialize("", kv.value).length;
+        modelBytes += kv.key.getBytes(StandardCharsets.UTF_8).length + serde.serializer().serialize("", kv.value).length;
       }
     }
-    final List<OpenWindow> open = IrlsStores.openWindows(app.streams());
+    final ReadOnlyWindows windows = IrlsStores.windows(app.streams(), false);
     long openEvents = 0;
-    for (final OpenWindow w : open) {
+    for (final OpenWindow w : windows.all()) {
       openEvents += w.events();
     }
-    final long keys = settings.keys();
-    final double meanKey = models == 0 ? 10 : (double) keyBytes / models;
-    // FIXME measured layout: the window header record plus the key
-    final double windowRecord = 70 + meanKey;
-    // an open-window event in a chunk: p + 3 doubles
-    final double eventRow = 8.0 * (p + 3);
-    final double modelPerKey = models == 0 ? 0 : (double) modelBytes / models;
-    final double openPerKey = (double) openEvents / keys;
-    final long disk = directorySize(stateDir);
-    return new Memory(keys, models, modelPerKey, windowRecord, openPerKey, eventRow,
-        modelPerKey + windowRecord + openPerKey * eventRow,
-        modelPerKey + windowRecord + settings.windowEvents() * eventRow,
-        (double) disk / keys, heapDelta, (double) heapDelta / keys);
+    final double keys = settings.keys();
+    final double window = windows.storedBytes() / keys;
+    final double model = modelBytes / keys;
+    final double history = IrlsStores.historyBytes(app.streams()) / keys;
+    return new Memory(settings.keys(), models, window, model, history, openEvents / keys, window + model + history,
+        directorySize(stateDir) / keys, heapDelta);
   }
 
   private static long usedHeapAfterGc(final MemoryMXBean memory) {
@@ -289,27 +315,30 @@ public final class StreamsBenchmark {
     }
   }
 
-  /** Counts records and times the first and the last of them. */
+  /** Counts records and times the first and the last measured one (after {@code skip}). */
   private static final class Probe implements ProcessorSupplier<byte[], byte[], Void, Void> {
     final AtomicLong count = new AtomicLong();
     final AtomicLong first = new AtomicLong();
     final AtomicLong last = new AtomicLong();
+    private final long skip;
     private final long expected;
 
-    Probe(final long expected) {
+    Probe(final long skip, final long expected) {
+      this.skip = skip;
       this.expected = expected;
     }
 
     @Override
     public Processor<byte[], byte[], Void, Void> get() {
       return record -> {
-        final long now = System.nanoTime();
-        first.compareAndSet(0, now);
-        if (count.incrementAndGet() >= expected) {
-          last.compareAndSet(0, now);
+        final long n = count.incrementAndGet();
+        if (n == skip + 1) {
+          first.compareAndSet(0, System.nanoTime());
+        }
+        if (n >= skip + expected) {
+          last.compareAndSet(0, System.nanoTime());
         }
       };
     }
   }
-
 }

@@ -8,7 +8,9 @@ import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.app.StreamsBenchmark;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.kafka.EmbeddedKafkaBroker;
+import io.github.irls.streams.StepMode;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +26,13 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Measures, on one embedded broker (or --bootstrap-servers), under exactly-once v2, the "
-          + "throughput of the fitting topology and of a pass-through topology (same source, Avro "
-          + "decode, Avro encode, sink; same partitions) over the same pre-produced simulated events, "
-          + "for each --p; warms both up first. Prints JSON on stdout: events/s of both, their ratio, "
-          + "and the fitting topology's memory per key (store and heap bytes), with an estimate for "
-          + "100,000 keys. Progress goes to stderr.",
+          + "throughput of the fitting topology in each --step-mode and of a pass-through topology "
+          + "(same source, Avro decode, Avro encode, sink; same partitions) over the same pre-produced "
+          + "simulated events, for each --p; warms them up first. Step mode hybrid is measured in its "
+          + "steady state: every key is first given its warm-up windows, unmeasured. Prints JSON on "
+          + "stdout: per (step mode, p) events/s of both topologies, their ratio, and the fitting "
+          + "topology's store bytes per key (open windows, models, history), its state directory and "
+          + "heap growth. Progress goes to stderr.",
       "",
       "Exit codes: 0 measured, 1 failure, 2 usage error."
     })
@@ -55,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Window size of the fitting topology (default: ${DEFAULT-VALUE}).")
   long windowEvents;
 
+  @Option(names = "--step-mode", paramLabel = "MODE[,MODE...]", split = ",", defaultValue = "renewable,newton,hybrid",
+      description = "Step modes of the fitting topology (default: ${DEFAULT-VALUE}).")
+  List<String> stepModes;
+
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "4", description = "Partitions (default: ${DEFAULT-VALUE}).")
   int partitions;
 
@@ -76,6 +84,14 @@ public final class BenchCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cmd,
           "--keys, --events, --window-events and --partitions must be >= 1, --warmup-events >= 0");
     }
+    final List<StepMode> modes = new ArrayList<>();
+    for (final String name : stepModes) {
+      try {
+        modes.add(StepMode.parse(name));
+      } catch (final IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cmd, "--step-mode: " + e.getMessage());
+      }
+    }
     final PrintWriter out = cmd.getOut();
     final PrintWriter err = cmd.getErr();
     EmbeddedKafkaBroker broker = null;
@@ -91,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
       final Map<String, Object> extra = new HashMap<>(properties);
       final StreamsBenchmark bench = new StreamsBenchmark(
-          new StreamsBenchmark.Settings(ps, keys, events, warmupEvents, partitions, windowEvents, servers, extra),
+          new StreamsBenchmark.Settings(ps, keys, events, warmupEvents, partitions, windowEvents, servers, extra, modes),
           line -> {
             err.println(line);
             err.flush();
@@ -128,6 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
     for (final StreamsBenchmark.Comparison c : results) {
       final ObjectNode r = runs.addObject();
       r.put("p", c.p());
+      r.put("step_mode", c.mode().configName());
       r.put("fitting_events_per_s", Math.round(c.fitting().eventsPerSecond()));
       r.put("pass_through_events_per_s", Math.round(c.passThrough().eventsPerSecond()));
       r.put("ratio", round(c.ratio(), 3));
@@ -139,28 +156,16 @@ public final class BenchCommand implements Callable<Integer> {
       final ObjectNode mem = r.putObject("memory_per_key");
       mem.put("keys", m.keys());
       mem.put("keys_with_a_model", m.models());
-      mem.put("model_store_bytes", Math.round(m.modelStoreBytesPerKey()));
       mem.put("window_store_bytes", Math.round(m.windowStoreBytesPerKey()));
-      mem.put("open_window_events", round(m.openEventsPerKey(), 1));
-      mem.put("open_window_event_bytes", Math.round(m.eventRowBytes()));
+      mem.put("model_store_bytes", Math.round(m.modelStoreBytesPerKey()));
+      mem.put("history_store_bytes", Math.round(m.historyStoreBytesPerKey()));
       mem.put("store_bytes", Math.round(m.storeBytesPerKey()));
-      mem.put("store_bytes_full_window", Math.round(m.storeBytesPerKeyFullWindow()));
+      mem.put("open_window_events", round(m.openEventsPerKey(), 1));
       mem.put("state_dir_bytes", Math.round(m.stateDirBytesPerKey()));
+      final int d = c.p() + 1;
+      mem.put("newton_window_budget_bytes", 8L * (d * (d + 1) / 2 + 3L * d + 16));
       mem.put("heap_growth_bytes_total", m.heapGrowthBytes());
-      mem.put("heap_bytes_upper_bound", Math.round(m.heapBytesPerKey()));
-      if (c.p() == 10) {
-        final ObjectNode est = r.putObject("estimate_100000_keys");
-        est.put("store_bytes_models_only", Math.round(100_000 * (m.modelStoreBytesPerKey() + m.windowStoreBytesPerKey())));
-        est.put("store_bytes_half_full_windows", Math.round(100_000 * (m.modelStoreBytesPerKey()
-            + m.windowStoreBytesPerKey() + windowEvents / 2.0 * m.eventRowBytes())));
-        est.put("store_bytes_full_windows", Math.round(100_000 * m.storeBytesPerKeyFullWindow()));
-        est.put("heap_bytes", m.heapGrowthBytes());
-        est.put("heap_note", "no per-key heap: the stores are RocksDB (off-heap, on disk) and the record"
-            + " caches are bounded by statestore.cache.max.bytes, so the heap stays at this run's growth");
-        est.put("note", "store bytes are RocksDB payload before compression and overhead; open windows "
-            + "hold their events (O(p) each) until they close, so a key costs up to window.events event "
-            + "rows (the alternative, a running accumulator, would be (d(d+1)/2 + d) doubles per key)");
-      }
+      r.put("store_bytes_all_keys", Math.round(m.storeBytesPerKey() * m.keys()));
     }
     return mapper.writeValueAsString(root);
   }

@@ -102,9 +102,32 @@ public final class IrlsStores {
           }
           return n;
         }
+
+        @Override
+        public long storedBytes() {
+          long n = 0;
+          for (final ReadOnlyWindows task : provider.stores(storeName, WINDOWS)) {
+            n += task.storedBytes();
+          }
+          return n;
+        }
       };
     }
   };
+
+  /** Bytes of the history records hosted here, keys and values. */
+  public static long historyBytes(final KafkaStreams streams) {
+    final ReadOnlyKeyValueStore<Bytes, byte[]> store =
+        streams.store(StoreQueryParameters.fromNameAndType(IrlsTopology.HISTORY_STORE, QueryableStoreTypes.keyValueStore()));
+    long bytes = 0;
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        final KeyValue<Bytes, byte[]> kv = it.next();
+        bytes += kv.key.get().length + kv.value.length;
+      }
+    }
+    return bytes;
+  }
 
   /** Records dead-lettered by the tasks hosted here, by {@link DeadLetterReason} name. */
   public static Map<String, Long> deadLetterCounts(final KafkaStreams streams) {

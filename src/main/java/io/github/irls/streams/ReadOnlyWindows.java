@@ -18,4 +18,7 @@ public interface ReadOnlyWindows {
 
   /** Events held in the store for open windows: rows kept for iterating steps, or counted into statistics. */
   long storedEvents();
+
+  /** Bytes of the store's records, keys and values (the payload RocksDB keeps, before its own overhead). */
+  long storedBytes();
 }

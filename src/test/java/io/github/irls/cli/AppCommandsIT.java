@@ -101,5 +101,9 @@ class AppCommandsIT extends KafkaIntegrationTest {
     assertThat(r.get("memory_per_key").get("keys").asLong()).isEqualTo(5);
     assertThat(r.get("memory_per_key").get("model_store_bytes").asLong()).isPositive();
     assertThat(r.get("memory_per_key").has("heap_growth_bytes_total")).isTrue();
+    // And one result per step mode, hybrid's measured after every key's warm-up windows
+    assertThat(json.get("results")).extracting(n -> n.get("step_mode").asText())
+        .containsExactly("renewable", "newton", "hybrid");
+    assertThat(json.get("results").get(1).get("memory_per_key").get("window_store_bytes").asLong()).isPositive();
   }
 }

@@ -243,6 +243,18 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
     return events;
   }
 
+  @Override
+  public long storedBytes() {
+    long bytes = 0;
+    try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
+      while (it.hasNext()) {
+        final KeyValue<Bytes, byte[]> kv = it.next();
+        bytes += kv.key.get().length + (kv.value == null ? 0 : kv.value.length);
+      }
+    }
+    return bytes;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Keys
 
