@@ -81,8 +81,9 @@ public final class EventCsvReader implements Closeable {
       nextRow = 0;
     }
     final int r = nextRow++;
-    final List<Double> x = new ArrayList<>(features());
-    for (int j = 0; j < features(); j++) {
+    final int p = features();
+    final List<Double> x = new ArrayList<>(p);
+    for (int j = 0; j < p; j++) {
       x.add(parser.feature(r, j));
     }
     key = parser.key(r);

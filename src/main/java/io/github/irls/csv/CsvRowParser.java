@@ -38,6 +38,7 @@ public final class CsvRowParser {
   private final int features;
   private final int[] role;
   private final int[] slot;
+  // Package-private so that GroupedCsvReader can append the row records without copying them.
   final int stride;
   double[] values;
   int[] keyFrom;
