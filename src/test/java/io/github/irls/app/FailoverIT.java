@@ -46,6 +46,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Exactly-once across a crash and a clean stop, with the application as users run it: {@code run}
@@ -78,38 +80,52 @@ class FailoverIT extends KafkaIntegrationTest {
   @TempDir static Path dir;
   private static Path events;
   private static Map<String, Long> rowsPerKey;
-  private static Map<String, List<CoefficientUpdate>> undisturbed;
+  /** The undisturbed replay's updates by key, per step mode. */
+  private static final Map<StepMode, Map<String, List<CoefficientUpdate>>> UNDISTURBED = new HashMap<>();
 
   /** What a run left in its topics, for the report. */
   private record Outcome(long input, long counted, long updates, long deadLetters, double maxRelativeDifference) {}
 
   @BeforeAll
-  static void writeTheFileAndReplayItUndisturbed() throws Exception {
+  static void writeTheFile() throws Exception {
     events = dir.resolve("failover-events.csv");
     rowsPerKey = writeEvents(events);
-    final long started = System.nanoTime();
-    final Replay.Result replay = Replay.run(
-        new Replay.Settings(events, WINDOW, 1.0, 1e-6, 1e-6, StepMode.RENEWABLE, PARTITIONS,
-            Optional.of(bootstrapServers()), Map.of()),
-        line -> System.out.println("[undisturbed replay] " + line));
-    System.out.printf("[undisturbed replay] %.1f s%n", (System.nanoTime() - started) / 1e9);
-    assertThat(replay.rowsPerKey()).isEqualTo(rowsPerKey);
-    assertThat(replay.deadLetters().values().stream().mapToLong(Long::longValue).sum()).isZero();
-    undisturbed = replay.updates().stream()
-        .collect(Collectors.groupingBy(CoefficientUpdate::getModelKey, TreeMap::new, Collectors.toList()));
-    assertThat(undisturbed).hasSize(KEYS);
-    // the reference itself: every window of every key closed once, every event in it
-    undisturbed.forEach((key, updates) -> {
-      assertThat(updates).extracting(CoefficientUpdate::getVersion).as(key)
-          .containsExactly(1L, 2L, 3L, 4L);
-      assertThat(updates.get(updates.size() - 1).getEventsTotal()).as(key).isEqualTo(EVENTS_PER_KEY);
-    });
   }
 
-  @Test
-  void shouldCountEveryEventOnceWhenAnInstanceIsKilledMidwayAndRestarted() throws Exception {
+  /** The updates of an undisturbed replay of the file in {@code mode}, by key (replayed once per mode). */
+  private static Map<String, List<CoefficientUpdate>> undisturbed(final StepMode mode) throws Exception {
+    if (!UNDISTURBED.containsKey(mode)) {
+      final long started = System.nanoTime();
+      final Replay.Result replay = Replay.run(
+          new Replay.Settings(events, WINDOW, 1.0, 1e-6, 1e-6, mode, PARTITIONS,
+              Optional.of(bootstrapServers()), Map.of()),
+          line -> System.out.println("[undisturbed replay] " + line));
+      System.out.printf("[undisturbed replay, %s] %.1f s%n", mode.configName(), (System.nanoTime() - started) / 1e9);
+      assertThat(replay.rowsPerKey()).isEqualTo(rowsPerKey);
+      assertThat(replay.deadLetters().values().stream().mapToLong(Long::longValue).sum()).isZero();
+      final Map<String, List<CoefficientUpdate>> byKey = replay.updates().stream()
+          .collect(Collectors.groupingBy(CoefficientUpdate::getModelKey, TreeMap::new, Collectors.toList()));
+      assertThat(byKey).hasSize(KEYS);
+      // the reference itself: every window of every key closed once, every event in it
+      byKey.forEach((key, updates) -> {
+        assertThat(updates).extracting(CoefficientUpdate::getVersion).as(key)
+            .containsExactly(1L, 2L, 3L, 4L);
+        assertThat(updates.get(updates.size() - 1).getEventsTotal()).as(key).isEqualTo(EVENTS_PER_KEY);
+      });
+      UNDISTURBED.put(mode, byKey);
+    }
+    return UNDISTURBED.get(mode);
+  }
+
+  /**
+   * In renewable mode an open window's rows are buffered, in newton mode its sufficient statistics:
+   * either way the kill lands with open windows whose latest state exists only in memory.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = StepMode.class, names = {"RENEWABLE", "NEWTON"})
+  void shouldCountEveryEventOnceWhenAnInstanceIsKilledMidwayAndRestarted(final StepMode mode) throws Exception {
     // Given two run processes of one application id and half the file produced
-    final Setup run = new Setup("failover");
+    final Setup run = new Setup("failover-" + mode.configName(), mode);
     try (Admin admin = run.admin();
         EventCsvReader reader = EventCsvReader.open(events);
         Producer<String, byte[]> producer = KafkaIo.eventProducer(run.config.clientProperties());
@@ -163,14 +179,14 @@ class FailoverIT extends KafkaIntegrationTest {
         assertThat(restartedExit).as(restarted.tail()).isZero();
 
         // and the committed output is the undisturbed one: every event counted once, no version twice
-        final Outcome outcome = assertUndisturbed(run.config);
+        final Outcome outcome = assertUndisturbed(run.config, mode);
         final long aborted = updatesIncludingAborted(run.config.outputTopic()) - outcome.updates();
-        System.out.printf("[failover] killed b (SIGKILL, exit %d) once, holding %s, after %,d committed updates "
+        System.out.printf("[failover, " + mode.configName() + "] killed b (SIGKILL, exit %d) once, holding %s, after %,d committed updates "
                 + "and %,d of %,d rows committed; a alone held all %d partitions and progressed on b's %.1f s later; "
                 + "b restarted and got %s back%n",
             killExit, bPartitions, updatesAtKill, committedRowsAtKill, PART_1, PARTITIONS, takeoverSeconds,
             bPartitionsAfterRestart);
-        System.out.printf("[failover] input %,d events, counted %,d, dead letters %,d, updates %,d (%,d aborted "
+        System.out.printf("[failover, " + mode.configName() + "] input %,d events, counted %,d, dead letters %,d, updates %,d (%,d aborted "
                 + "records in the output topic), max relative difference to the undisturbed replay %.3g; "
                 + "first row produced to last committed %.1f s%n",
             outcome.input(), outcome.counted(), outcome.deadLetters(), outcome.updates(), aborted,
@@ -182,7 +198,7 @@ class FailoverIT extends KafkaIntegrationTest {
   @Test
   void shouldStopCleanlyOnSigtermAndResumeWithoutLossOrDuplicates() throws Exception {
     // Given one run process and half the file produced
-    final Setup run = new Setup("sigterm");
+    final Setup run = new Setup("sigterm", StepMode.RENEWABLE);
     try (Admin admin = run.admin();
         EventCsvReader reader = EventCsvReader.open(events);
         Producer<String, byte[]> producer = KafkaIo.eventProducer(run.config.clientProperties());
@@ -216,7 +232,7 @@ class FailoverIT extends KafkaIntegrationTest {
 
         // Then nothing is lost or counted twice
         assertThat(committedRowsAtStop).isLessThan(ROWS);
-        final Outcome outcome = assertUndisturbed(run.config);
+        final Outcome outcome = assertUndisturbed(run.config, StepMode.RENEWABLE);
         System.out.printf("[sigterm] stopped (SIGTERM, exit %d) once after %,d committed updates, %,d of %,d rows "
                 + "committed at the stop; input %,d events, counted %,d, dead letters %,d, updates %,d, max relative "
                 + "difference %.3g; %.1f s%n",
@@ -232,7 +248,8 @@ class FailoverIT extends KafkaIntegrationTest {
    * to the key's rows in the file, every update's coefficients and standard errors within 1e-9
    * relative; no dead letters.
    */
-  private static Outcome assertUndisturbed(final IrlsConfig config) {
+  private static Outcome assertUndisturbed(final IrlsConfig config, final StepMode mode) throws Exception {
+    final Map<String, List<CoefficientUpdate>> undisturbed = undisturbed(mode);
     final List<ConsumerRecord<String, CoefficientUpdate>> records = KafkaIo.readAll(config.clientProperties(),
         config.outputTopic(), AvroSerde.of(CoefficientUpdate.class).deserializer());
     // partition by partition in offset order: each key's updates in the order they were published
@@ -365,7 +382,7 @@ class FailoverIT extends KafkaIntegrationTest {
     final IrlsConfig config;
     final Map<String, String> options = new LinkedHashMap<>();
 
-    Setup(final String name) throws Exception {
+    Setup(final String name, final StepMode mode) throws Exception {
       id = uniqueTopic(name);
       options.put(IrlsConfig.APPLICATION_ID_CONFIG, id);
       options.put(IrlsConfig.INPUT_TOPIC_CONFIG, id + ".events");
@@ -377,7 +394,7 @@ class FailoverIT extends KafkaIntegrationTest {
       options.put(IrlsConfig.WINDOW_EVENTS_CONFIG, Long.toString(WINDOW));
       options.put(IrlsConfig.WINDOW_MS_CONFIG, Long.toString(Long.MAX_VALUE));
       options.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.toString(Long.MAX_VALUE));
-      options.put(IrlsConfig.STEP_MODE_CONFIG, StepMode.RENEWABLE.configName());
+      options.put(IrlsConfig.STEP_MODE_CONFIG, mode.configName());
       options.put(IrlsConfig.GAMMA_CONFIG, "1.0");
       options.put(IrlsConfig.LAMBDA_CONFIG, "1e-6");
       options.put(IrlsConfig.LAMBDA_INTERCEPT_CONFIG, "1e-6");
