@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ScoreCommand.class,
       SimulateCommand.class,
+      StudyCommand.class,
       CommandLine.HelpCommand.class,
     })
 public final class IrlsCommand implements Callable<Integer> {
