@@ -64,9 +64,10 @@ public final class ReplayCommand implements Callable<Integer> {
       description = "Prior precision of the intercept (default: ${DEFAULT-VALUE}).")
   double lambdaIntercept;
 
-  @Option(names = "--step-mode", paramLabel = "renewable|newton", defaultValue = "renewable",
+  @Option(names = "--step-mode", paramLabel = "renewable|newton|hybrid", defaultValue = "renewable",
       description = "renewable: each window iterated to convergence; newton: one Newton step per "
-          + "window, the sequential Laplace recursion (default: ${DEFAULT-VALUE}).")
+          + "window, the sequential Laplace recursion; hybrid: renewable for a model's first "
+          + "hybrid.warmup.windows windows (-D to change, default 2), newton afterwards (default: ${DEFAULT-VALUE}).")
   String stepMode;
 
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
