@@ -18,6 +18,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -52,6 +53,8 @@ public final class IrlsApplication implements AutoCloseable {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final IrlsMetrics metrics;
   private volatile HttpApi http;
+  private volatile InputWatch watch;
+  private volatile Admin watchAdmin;
   private boolean closed;
 
   private IrlsApplication(final IrlsConfig config, final Topology topology, final String applicationServer) {
@@ -145,19 +148,26 @@ public final class IrlsApplication implements AutoCloseable {
       }
       applicationServer = config.httpAdvertisedHost() + ":" + api.port();
     }
+    // the end-of-data rule of the windows asks the broker whether the input is caught up
+    final Admin admin = Admin.create(config.adminProperties());
+    final InputWatch watch = new InputWatch(admin, config.applicationId(), config.inputTopic(), System::currentTimeMillis);
     final IrlsApplication app;
     try {
       app = new IrlsApplication(config,
-          topology == null ? IrlsTopology.build(config.topologySettings(), steps) : topology, applicationServer);
+          topology == null ? IrlsTopology.build(config.topologySettings(), steps, watch) : topology, applicationServer);
     } catch (final RuntimeException e) {
       if (api != null) {
         api.close();
       }
+      admin.close(Duration.ZERO);
       throw e;
     }
     metricsHolder.set(app.metrics);
     app.http = api;
+    app.watch = watch;
+    app.watchAdmin = admin;
     app.streams.start();
+    watch.start();
     if (api != null) {
       try {
         api.serve(app.queries, app.metrics::scrape, new StreamsPeers(app.streams, applicationServer));
@@ -174,6 +184,10 @@ public final class IrlsApplication implements AutoCloseable {
     final Properties props = config.streamsProperties();
     // the topology has no global stores; this only silences Kafka 4.x's advice to opt in now
     props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // the partition assignor reads a StreamsConfig of the main consumer's settings and gives the
+    // same advice again unless the setting reaches the consumer too
+    props.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     return props;
   }
 
@@ -269,6 +283,11 @@ public final class IrlsApplication implements AutoCloseable {
       LOG.warn("Kafka Streams did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
     }
     metrics.close();
+    final InputWatch w = watch;
+    if (w != null) {
+      w.close();
+      watchAdmin.close(Duration.ofSeconds(5));
+    }
     terminated.countDown();
     running.countDown();
     return clean;

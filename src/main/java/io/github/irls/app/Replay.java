@@ -102,7 +102,7 @@ public final class Replay {
   public static Result run(final Settings settings, final Consumer<String> log)
       throws IOException, CsvFormatException, InterruptedException {
     final String runId = "irls-replay-" + UUID.randomUUID().toString().substring(0, 8);
-    final Path stateDir = Files.createTempDirectory(runId + "-state-");
+    final Path stateDir = IrlsConfig.scratchStateDir(runId + "-state-");
     EmbeddedKafkaBroker broker = null;
     try {
       final String servers;

@@ -209,7 +209,7 @@ public final class StreamsBenchmark {
     final boolean fitting = mode != null;
     final String id = runId + "-" + (fitting ? mode.configName() : "pass") + "-"
         + UUID.randomUUID().toString().substring(0, 4);
-    final Path stateDir = Files.createTempDirectory(id + "-state-");
+    final Path stateDir = IrlsConfig.scratchStateDir(id + "-state-");
     try {
       final Map<String, Object> props = new HashMap<>(settings.extra());
       props.put(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());

@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }, "irls-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    final Path stateDir = Files.createTempDirectory("irls-demo-state-");
+    final Path stateDir = IrlsConfig.scratchStateDir("irls-demo-state-");
     EmbeddedKafkaBroker broker = null;
     IrlsApplication app = null;
     Thread producer = null;

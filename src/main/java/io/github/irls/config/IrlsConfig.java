@@ -3,7 +3,9 @@ package io.github.irls.config;
 import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
@@ -74,7 +76,10 @@ public final class IrlsConfig extends AbstractConfig {
 
   public static final String IDLE_CLOSE_MS_CONFIG = "idle.close.ms";
   public static final String IDLE_CLOSE_MS_DOC =
-      "A wall-clock punctuation closes an idle key's open window after this many milliseconds.";
+      "A key's open window closes once the task's stream time (the latest event time of its partition)"
+          + " has moved this many milliseconds past the key's last event; at the end of the data, once the"
+          + " input is confirmed caught up, quiet wall-clock time counts as stream time (README: When does"
+          + " a window close).";
 
   public static final String GRACE_MS_CONFIG = "grace.ms";
   public static final String GRACE_MS_DOC =
@@ -161,8 +166,21 @@ public final class IrlsConfig extends AbstractConfig {
       "Create the missing topics at start; false makes a missing topic a startup error naming it"
           + " (for clusters where topics are provisioned separately).";
 
+  /**
+   * Under the user's home, not the OS temp directory: a temp directory may be cleared under a
+   * running application, and Kafka Streams warns about it.
+   */
   private static final String DEFAULT_STATE_DIR =
-      Paths.get(System.getProperty("java.io.tmpdir"), "irls-streams").toString();
+      Paths.get(System.getProperty("user.home"), ".irls-streams", "state").toString();
+
+  /**
+   * A new, empty state directory for a short-lived run (demo, replay, benchmarks) under {@code
+   * ${user.home}/.irls-streams/scratch}, outside the OS temp directory; the caller deletes it.
+   */
+  public static Path scratchStateDir(final String prefix) throws IOException {
+    final Path parent = Files.createDirectories(Paths.get(System.getProperty("user.home"), ".irls-streams", "scratch"));
+    return Files.createTempDirectory(parent, prefix);
+  }
 
   private static final ConfigDef CONFIG_DEF =
       new ConfigDef()
@@ -507,7 +525,7 @@ public final class IrlsConfig extends AbstractConfig {
 
   private static String defaultText(final ConfigDef.ConfigKey key) {
     if (key.name.equals(STATE_DIR_CONFIG)) {
-      return "${java.io.tmpdir}/irls-streams";
+      return "${user.home}/.irls-streams/state";
     }
     return ConfigDef.convertToString(key.defaultValue, key.type);
   }

@@ -109,8 +109,19 @@ public final class IrlsTopology {
 
   /** The topology for {@code settings}, telling {@code steps} about every step it takes. */
   public static Topology build(final TopologySettings settings, final StepListener steps) {
+    return build(settings, steps, InputProgress.UNKNOWN);
+  }
+
+  /**
+   * The topology for {@code settings}, telling {@code steps} about every step it takes, and closing
+   * the windows of a quiet input at the end of the data when {@code progress} confirms the input
+   * caught up (without it, windows close by their records alone).
+   */
+  public static Topology build(final TopologySettings settings, final StepListener steps,
+      final InputProgress progress) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(steps, "steps");
+    Objects.requireNonNull(progress, "progress");
     final StoreBuilder<KeyValueStore<String, ModelState>> models =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), new ModelStateSerde())
@@ -141,7 +152,8 @@ public final class IrlsTopology {
           @Override
           public FitProcessor get() {
             return new FitProcessor(
-                settings, MODELS_STORE, WINDOWS_STORE, SPECS_STORE, HISTORY_PROCESSOR, DEAD_LETTER_PROCESSOR, steps);
+                settings, MODELS_STORE, WINDOWS_STORE, SPECS_STORE, HISTORY_PROCESSOR, DEAD_LETTER_PROCESSOR, steps,
+                progress);
           }
 
           @Override

@@ -11,7 +11,9 @@ package io.github.irls.streams;
  * @param events events in the window so far
  * @param weight sum of their weights
  * @param lateEvents of those, events older than the start by more than the grace period
- * @param lastActivityMs wall-clock time (ms) at which the key's last event was processed
+ * @param lastActivity the task's stream time (the latest event time its partition has shown) when
+ *     the key's last event was folded in: the window is idle once stream time passes this plus
+ *     {@code idle.close.ms}
  */
 public record OpenWindow(
     String modelKey,
@@ -21,7 +23,7 @@ public record OpenWindow(
     long events,
     double weight,
     long lateEvents,
-    long lastActivityMs) {
+    long lastActivity) {
 
   /** Whether the window holds events that a close would fold into the model. */
   public boolean isOpen() {

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param inputFormat the wire format of event values
  * @param windowEvents a window closes after this many events (>= 1)
  * @param windowMs a window closes when an event's time reaches its start plus this (>= 1)
- * @param idleCloseMs a wall-clock punctuation closes a window that had no event for this long (>= 1)
+ * @param idleCloseMs a window closes once the task's stream time is this far past the key's last
+ *     event (quiet time of a caught-up input counts, see {@link InputProgress}) (>= 1)
  * @param graceMs events older than the window start by more than this are counted as late (>= 0)
  * @param stepMode renewable (to convergence) or newton (one step)
  * @param lambda prior precision of each non-intercept coefficient (>= 0)

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.config.IrlsConfig;
-import io.github.irls.demo.Simulator;
 import io.github.irls.kafka.Topics;
 import io.github.irls.serde.AvroSerde;
-import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.StepMode;
+import io.github.irls.testing.EventFiles;
 import io.github.irls.testing.KafkaIntegrationTest;
+import io.github.irls.testing.PacedProducer;
 import io.github.irls.testing.RunProcess;
-import java.io.BufferedWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -37,7 +34,6 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -56,9 +52,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>The file: 1,000 keys, 200 events each (p = 3, one seeded simulator, rows in a seeded random
  * order), windows of 50 events, so every window closes by count and the run is over when every
- * row is committed. It is produced in parts, so that a crash or stop always lands with part of the
- * file not yet even produced: 50% before, 25% after the kill (processed by the survivor alone), 25%
- * after the restart.
+ * row is committed. It streams in at 5,000 rows a second, as from a live producer, through the
+ * crash, the takeover and the restart, so that a crash or stop always lands with part of the file
+ * not yet even produced. {@code idle.close.ms} is 5 s, shorter than the takeover of a killed
+ * instance's partitions (at least the 6 s session timeout): the pause closes no window.
  */
 class FailoverIT extends KafkaIntegrationTest {
 
@@ -69,8 +66,8 @@ class FailoverIT extends KafkaIntegrationTest {
   private static final int PARTITIONS = 4;
   private static final long SEED = 20_240_517L;
   private static final long ROWS = (long) KEYS * EVENTS_PER_KEY;
-  private static final long PART_1 = ROWS / 2;
-  private static final long PART_2 = ROWS / 4;
+  private static final int ROWS_PER_SECOND = 5_000;
+  private static final long IDLE_CLOSE_MS = 5_000;
   private static final long UPDATES = ROWS / WINDOW;
   /** Half of the updates the first part can give: the stop comes while part 1 is being processed. */
   private static final long STOP_AFTER_UPDATES = UPDATES / 4;
@@ -89,7 +86,7 @@ class FailoverIT extends KafkaIntegrationTest {
   @BeforeAll
   static void writeTheFile() throws Exception {
     events = dir.resolve("failover-events.csv");
-    rowsPerKey = writeEvents(events);
+    rowsPerKey = EventFiles.writeShuffled(events, KEYS, EVENTS_PER_KEY, P, SEED);
   }
 
   /** The updates of an undisturbed replay of the file in {@code mode}, by key (replayed once per mode). */
@@ -127,25 +124,24 @@ class FailoverIT extends KafkaIntegrationTest {
     // Given two run processes of one application id and half the file produced
     final Setup run = new Setup("failover-" + mode.configName(), mode);
     try (Admin admin = run.admin();
-        EventCsvReader reader = EventCsvReader.open(events);
-        Producer<String, byte[]> producer = KafkaIo.eventProducer(run.config.clientProperties());
         RunProcess a = run.start("a");
         RunProcess b = run.start("b");
         UpdateCounter updates = new UpdateCounter(run.config.outputTopic())) {
       await("both instances to hold input partitions", () -> run.membership(admin).holders().size() == 2, a, b);
       final long started = System.nanoTime();
-      KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, PART_1, n -> { });
+      final PacedProducer producer =
+          new PacedProducer(events, ROWS, run.config.clientProperties(), run.config.inputTopic(), ROWS_PER_SECOND);
 
       // When b is killed with SIGKILL after a quarter of all updates are committed
       await(STOP_AFTER_UPDATES + " committed updates", () -> updates.count() >= STOP_AFTER_UPDATES, a, b);
       final Membership beforeKill = run.membership(admin);
       final Map<TopicPartition, Long> committedAtKill = KafkaIo.committedOffsets(admin, run.id);
       final long updatesAtKill = updates.count();
+      final long sentAtKill = producer.sent();
       final int killExit = b.kill(BOUND);
       final long killedAt = System.nanoTime();
 
-      // and the survivor a takes over b's partitions and processes the next quarter alone
-      KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, PART_2, n -> { });
+      // and the survivor a takes over b's partitions and goes on alone while the file streams in
       final Set<TopicPartition> bPartitions = beforeKill.partitionsOf("b");
       await("a to process b's partitions alone", () -> {
         final Membership m = run.membership(admin);
@@ -159,7 +155,8 @@ class FailoverIT extends KafkaIntegrationTest {
         await("the restarted b to hold input partitions", () -> run.membership(admin).holders().size() == 2,
             a, restarted);
         final Set<TopicPartition> bPartitionsAfterRestart = run.membership(admin).partitionsOf("b");
-        KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, Long.MAX_VALUE, n -> { });
+        producer.awaitDone(BOUND);
+        producer.close();
         final Map<TopicPartition, Long> end = KafkaIo.endOffsets(admin, run.config.inputTopic());
         await("every row to be committed",
             () -> KafkaIo.committedTowards(admin, run.id, end) == ROWS, a, restarted);
@@ -167,8 +164,11 @@ class FailoverIT extends KafkaIntegrationTest {
         final int aExit = a.terminate(BOUND);
         final int restartedExit = restarted.terminate(BOUND);
 
-        // Then b really died of SIGKILL while it held partitions, with part of the file not yet produced
+        // Then b really died of SIGKILL while it held partitions, with part of the file not yet produced,
+        // and the takeover took longer than idle.close.ms
         assertThat(killExit).as("exit code of SIGKILL (128 + 9)").isEqualTo(137);
+        assertThat(sentAtKill).isLessThan(ROWS);
+        assertThat(takeoverSeconds).isGreaterThan(IDLE_CLOSE_MS / 1000.0);
         assertThat(bPartitions).as("b's input partitions when killed").isNotEmpty();
         final long committedRowsAtKill = committedAtKill.entrySet().stream()
             .filter(e -> e.getKey().topic().equals(run.config.inputTopic()))
@@ -182,10 +182,10 @@ class FailoverIT extends KafkaIntegrationTest {
         final Outcome outcome = assertUndisturbed(run.config, mode);
         final long aborted = updatesIncludingAborted(run.config.outputTopic()) - outcome.updates();
         System.out.printf("[failover, " + mode.configName() + "] killed b (SIGKILL, exit %d) once, holding %s, after %,d committed updates "
-                + "and %,d of %,d rows committed; a alone held all %d partitions and progressed on b's %.1f s later; "
-                + "b restarted and got %s back%n",
-            killExit, bPartitions, updatesAtKill, committedRowsAtKill, PART_1, PARTITIONS, takeoverSeconds,
-            bPartitionsAfterRestart);
+                + "and %,d rows committed, %,d of %,d sent; a alone held all %d partitions and progressed on b's %.1f s "
+                + "later (idle.close.ms %d); b restarted and got %s back%n",
+            killExit, bPartitions, updatesAtKill, committedRowsAtKill, sentAtKill, ROWS, PARTITIONS, takeoverSeconds,
+            IDLE_CLOSE_MS, bPartitionsAfterRestart);
         System.out.printf("[failover, " + mode.configName() + "] input %,d events, counted %,d, dead letters %,d, updates %,d (%,d aborted "
                 + "records in the output topic), max relative difference to the undisturbed replay %.3g; "
                 + "first row produced to last committed %.1f s%n",
@@ -200,13 +200,12 @@ class FailoverIT extends KafkaIntegrationTest {
     // Given one run process and half the file produced
     final Setup run = new Setup("sigterm", StepMode.RENEWABLE);
     try (Admin admin = run.admin();
-        EventCsvReader reader = EventCsvReader.open(events);
-        Producer<String, byte[]> producer = KafkaIo.eventProducer(run.config.clientProperties());
         RunProcess first = run.start("a");
         UpdateCounter updates = new UpdateCounter(run.config.outputTopic())) {
       await("the instance to hold input partitions", () -> run.membership(admin).holders().size() == 1, first);
       final long started = System.nanoTime();
-      KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, PART_1, n -> { });
+      final PacedProducer producer =
+          new PacedProducer(events, ROWS, run.config.clientProperties(), run.config.inputTopic(), ROWS_PER_SECOND);
 
       // When it gets SIGTERM after a quarter of all updates are committed
       await(STOP_AFTER_UPDATES + " committed updates", () -> updates.count() >= STOP_AFTER_UPDATES, first);
@@ -224,7 +223,8 @@ class FailoverIT extends KafkaIntegrationTest {
 
       // When it is restarted and the rest of the file arrives
       try (RunProcess second = run.start("a")) {
-        KafkaIo.produce(reader, producer, run.config.inputTopic(), EventFormat.AVRO, Long.MAX_VALUE, n -> { });
+        producer.awaitDone(BOUND);
+        producer.close();
         final Map<TopicPartition, Long> end = KafkaIo.endOffsets(admin, run.config.inputTopic());
         await("every row to be committed", () -> KafkaIo.committedTowards(admin, run.id, end) == ROWS, second);
         final double seconds = (System.nanoTime() - started) / 1e9;
@@ -236,7 +236,7 @@ class FailoverIT extends KafkaIntegrationTest {
         System.out.printf("[sigterm] stopped (SIGTERM, exit %d) once after %,d committed updates, %,d of %,d rows "
                 + "committed at the stop; input %,d events, counted %,d, dead letters %,d, updates %,d, max relative "
                 + "difference %.3g; %.1f s%n",
-            exit, STOP_AFTER_UPDATES, committedRowsAtStop, PART_1, outcome.input(), outcome.counted(),
+            exit, STOP_AFTER_UPDATES, committedRowsAtStop, ROWS, outcome.input(), outcome.counted(),
             outcome.deadLetters(), outcome.updates(), outcome.maxRelativeDifference(), seconds);
       }
     }
@@ -305,42 +305,6 @@ class FailoverIT extends KafkaIntegrationTest {
     return partitions.stream().allMatch(tp -> now.getOrDefault(tp, 0L) > before.getOrDefault(tp, 0L));
   }
 
-  /** 1,000 keys x 200 events, rows in a seeded random order; returns the rows per key. */
-  private static Map<String, Long> writeEvents(final Path file) throws Exception {
-    final Simulator simulator = new Simulator(Simulator.randomModels(KEYS, P, SEED), SEED + 1);
-    final int[] order = new int[(int) ROWS];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i % KEYS;
-    }
-    final Random random = new Random(SEED + 2);
-    for (int i = order.length - 1; i > 0; i--) {
-      final int j = random.nextInt(i + 1);
-      final int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
-    }
-    final Map<String, Long> rows = new LinkedHashMap<>();
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("model,y");
-      for (int j = 1; j <= P; j++) {
-        w.write(",x" + j);
-      }
-      w.write("\n");
-      for (final int k : order) {
-        final Simulator.Event e = simulator.next(k);
-        w.write(e.key());
-        w.write(e.label() == 1.0 ? ",1" : ",0");
-        for (final double x : e.features()) {
-          w.write(",");
-          w.write(Double.toString(x));
-        }
-        w.write("\n");
-        rows.merge(e.key(), 1L, Long::sum);
-      }
-    }
-    return rows;
-  }
-
   /** Waits for {@code condition}; on timeout fails with the logs of {@code processes}. */
   private static void await(final String what, final BooleanSupplier condition, final RunProcess... processes)
       throws InterruptedException {
@@ -393,7 +357,7 @@ class FailoverIT extends KafkaIntegrationTest {
       // the replay's settings: windows close by count only
       options.put(IrlsConfig.WINDOW_EVENTS_CONFIG, Long.toString(WINDOW));
       options.put(IrlsConfig.WINDOW_MS_CONFIG, Long.toString(Long.MAX_VALUE));
-      options.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+      options.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.toString(IDLE_CLOSE_MS));
       options.put(IrlsConfig.STEP_MODE_CONFIG, mode.configName());
       options.put(IrlsConfig.GAMMA_CONFIG, "1.0");
       options.put(IrlsConfig.LAMBDA_CONFIG, "1e-6");

@@ -58,7 +58,7 @@ class IrlsConfigTest {
     assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
     assertThat(config.commitIntervalMs()).isEqualTo(100L);
     assertThat(config.numStandbyReplicas()).isZero();
-    assertThat(config.stateDir()).startsWith(System.getProperty("java.io.tmpdir"));
+    assertThat(config.stateDir()).startsWith(System.getProperty("user.home")).doesNotStartWith(System.getProperty("java.io.tmpdir"));
     assertThat(config.httpHost()).isEqualTo("127.0.0.1");
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.topicPartitions()).isEqualTo(4);
@@ -294,7 +294,7 @@ class IrlsConfigTest {
     assertThat(table)
         .contains("| `bootstrap.servers` | (required) |")
         .contains("| `gamma` | `1.0` | (0, 1] |")
-        .contains("| `state.dir` | `${java.io.tmpdir}/irls-streams` |");
+        .contains("| `state.dir` | `${user.home}/.irls-streams/state` |");
     assertThat(table.lines()).allSatisfy(line -> assertThat(line.split("(?<!\\\\)\\|")).hasSize(5));
   }
 

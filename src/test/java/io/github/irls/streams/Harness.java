@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -41,6 +43,12 @@ final class Harness implements AutoCloseable {
   final TestOutputTopic<byte[], byte[]> deadLetters;
   final TestInputTopic<byte[], byte[]> specs;
   private final AvroSerde<LabeledEvent> eventSerde = AvroSerde.of(LabeledEvent.class);
+  /**
+   * What the topology is told of its input: since when it has been confirmed caught up. The driver
+   * processes every record it is given at once, so by default the input is caught up all along;
+   * a test sets it empty to stand for a task that is behind, or whose broker cannot be asked.
+   */
+  final AtomicReference<OptionalLong> caughtUpSince = new AtomicReference<>(OptionalLong.of(Long.MIN_VALUE));
 
   Harness(final TopologySettings settings) {
     this(settings, StepListener.NONE);
@@ -56,7 +64,8 @@ final class Harness implements AutoCloseable {
     } catch (final IOException e) {
       throw new UncheckedIOException(e);
     }
-    driver = new TopologyTestDriver(IrlsTopology.build(settings, steps), props, Instant.ofEpochMilli(WALL_CLOCK_START));
+    driver = new TopologyTestDriver(IrlsTopology.build(settings, steps, partition -> caughtUpSince.get()), props,
+        Instant.ofEpochMilli(WALL_CLOCK_START));
     events = driver.createInputTopic(settings.eventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
     updates = driver.createOutputTopic(
         settings.coefficientsTopic(), new StringDeserializer(), AvroSerde.of(CoefficientUpdate.class).deserializer());

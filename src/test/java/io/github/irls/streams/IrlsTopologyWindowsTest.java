@@ -124,10 +124,10 @@ class IrlsTopologyWindowsTest {
   @Test
   void shouldKeepAnActiveKeyOpenWhileClosingAnIdleOne() {
     try (Harness h = new Harness(settings().toBuilder().windowEvents(100).build())) {
-      // Given key a idle since the start and key b active 3 s later
+      // Given key a idle since the start and key b active 3 s later (its record stamped then)
       h.send("a", event(X[0], Y[0]), 0);
       h.advanceWallClock(3_000);
-      h.send("b", event(X[1], Y[1]), 1);
+      h.send("b", event(X[1], Y[1]), 3_000);
 
       // When 2.5 s more pass
       h.advanceWallClock(2_500);

@@ -68,6 +68,23 @@ public final class RunProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGSTOP: the process stands still, as in a long GC pause or a frozen VM, until {@link #resume}. */
+  public void pause() throws IOException, InterruptedException {
+    signal("-STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() throws IOException, InterruptedException {
+    signal("-CONT");
+  }
+
+  private void signal(final String signal) throws IOException, InterruptedException {
+    final int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("kill " + signal + " " + process.pid() + " exited with " + exit);
+    }
+  }
+
   /** Everything the process has written so far (every start appended to the same file). */
   public String log() {
     try {

@@ -10,6 +10,7 @@ import io.github.irls.glm.StreamingStep;
 import io.github.irls.glm.WindowStatistics;
 import io.github.irls.serde.EventBuffer;
 import io.github.irls.streams.DeadLetterReason;
+import io.github.irls.streams.InputProgress;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.StepListener;
 import io.github.irls.streams.StepMode;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -28,9 +30,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The fitting processor: routes each valid event into its key's open window and each model-spec
- * change into the key's spec, and, when a window closes (by count, by event time, or idle by wall
- * clock), folds it into the model ({@link WindowFold}), stores the model and publishes the update.
- * The step itself, its guards and statuses live in the math core ({@code glm.StreamingStep}).
+ * change into the key's spec, and, when a window closes, folds it into the model ({@link
+ * WindowFold}), stores the model and publishes the update. The step itself, its guards and statuses
+ * live in the math core ({@code glm.StreamingStep}).
+ *
+ * <p>When a window closes depends on the task's records alone (the task reads one partition of the
+ * events topic, in the order of its log): after {@code N} events; before an event whose time is at
+ * least the window's start plus {@code window.ms}; or when the task's stream time (the latest
+ * event time of its partition) has moved {@code idle.close.ms} past the key's last event. Wall-clock
+ * time adds one rule, for the end of the data: once the partition has been confirmed caught up
+ * ({@link InputProgress}) and quiet, the quiet time counts as stream time, which closes what the
+ * next record would close anyway if it is stamped with its send time. A broker outage, a paused
+ * process, a rebalance or a restart is never quiet time: nothing is confirmed then.
  *
  * <p>Per event it changes the key's window in memory: a newton window folds the event into its
  * statistics, an iterating one appends the row. {@link WindowStore} writes what changed once per
@@ -45,6 +56,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   private final String coefficientsChild;
   private final String deadLetterChild;
   private final StepListener steps;
+  private final InputProgress progress;
 
   private KeyValueStore<String, ModelState> models;
   private WindowStore windows;
@@ -54,7 +66,10 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   // Reused across events and windows.
   private final Map<Integer, Design.Builder> builders = new HashMap<>();
   private double[] row = new double[3];
-  private long initWallClockMs;
+  /** The events partition of this task. */
+  private int partition;
+  /** Wall-clock time of the task's last event, or of its start: quiet time counts from here. */
+  private long lastEventWallMs;
 
   public FitProcessor(
       final TopologySettings settings,
@@ -63,9 +78,11 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
       final String specsStoreName,
       final String coefficientsChild,
       final String deadLetterChild,
-      final StepListener steps) {
+      final StepListener steps,
+      final InputProgress progress) {
     this.settings = settings;
     this.steps = steps;
+    this.progress = progress;
     this.modelsStoreName = modelsStoreName;
     this.windowsStoreName = windowsStoreName;
     this.specsStoreName = specsStoreName;
@@ -84,9 +101,9 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     models = context.getStateStore(modelsStoreName);
     windows = context.getStateStore(windowsStoreName);
     specs = new SpecCache(context.getStateStore(specsStoreName), settings);
-    // Windows restored from the changelog count as active from now: a restart or rebalance is not
-    // idleness of the key, and closing them early would change the trajectory.
-    initWallClockMs = context.currentSystemTimeMs();
+    partition = context.taskId().partition();
+    // the time a task was down, stopped or not yet started is never quiet time of its input
+    lastEventWallMs = context.currentSystemTimeMs();
     deadlines.clear();
     windows.forEach(w -> {
       if (w.isOpen()) {
@@ -96,7 +113,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     context.schedule(
         Duration.ofMillis(punctuationIntervalMs(settings.idleCloseMs())),
         PunctuationType.WALL_CLOCK_TIME,
-        now -> deadlines.pollDue(now, key -> closeIfIdle(key, now)));
+        this::closeQuietWindows);
   }
 
   @Override
@@ -111,6 +128,12 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
 
   private void event(final Record<byte[], FitInput> record, final ValidEvent valid) {
     final byte[] key = record.key();
+    lastEventWallMs = context().currentSystemTimeMs();
+    // the event moves the task's stream time: windows idle by it close first (this key's too: the
+    // event then opens its next window)
+    windows.advanceStreamTime(valid.time());
+    final long streamTime = windows.streamTime();
+    deadlines.pollDue(streamTime, k -> closeIfIdle(k, streamTime));
     final EventBuffer event = valid.event();
     final int p = event.features();
     final EffectiveSpec spec = specs.get(key);
@@ -142,7 +165,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
       w.end = Math.max(w.end, time);
     }
     w.add(event.featureArray(), event.label(), event.weight(), event.offset());
-    w.lastActivityMs = context().currentSystemTimeMs();
+    w.lastActivity = streamTime;
     windows.changed(w);
     if (w.count >= spec.windowEvents()) {
       closeWindow(w, spec);
@@ -209,24 +232,46 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     context().forward(record.withValue(new Rejection(rawValue, reason, message)), deadLetterChild);
   }
 
-  /** When {@code w}'s open window is idle: its last event plus the idle time (never before this task started). */
+  /** The stream time at which {@code w}'s open window is idle: its last event's plus {@code idle.close.ms}. */
   private long idleDue(final KeyWindow w) {
-    final long since = Math.max(w.lastActivityMs, initWallClockMs);
-    return since > Long.MAX_VALUE - settings.idleCloseMs() ? Long.MAX_VALUE : since + settings.idleCloseMs();
+    return saturatedSum(w.lastActivity, settings.idleCloseMs());
   }
 
-  /** Closes the window of {@code key} if it is idle at {@code now}; returns its next deadline, or -1. */
-  private long closeIfIdle(final byte[] key, final long now) {
+  /** Closes the window of {@code key} if it is idle at stream time {@code time}; returns its next deadline, or -1. */
+  private long closeIfIdle(final byte[] key, final long time) {
     final KeyWindow w = windows.get(key);
     if (w == null || !w.isOpen()) {
       return -1;
     }
     final long due = idleDue(w);
-    if (due > now) {
+    if (due > time) {
       return due;
     }
     closeWindow(w, specs.get(key));
     return -1;
+  }
+
+  /**
+   * The end-of-data rule: when the task's partition has been confirmed caught up and no event came
+   * for a while, the quiet time counts as stream time, and the windows idle by it close. The stream
+   * time itself does not move: only records move it.
+   */
+  private void closeQuietWindows(final long now) {
+    final OptionalLong caughtUpSince = progress.caughtUpSince(partition);
+    final long streamTime = windows.streamTime();
+    if (caughtUpSince.isEmpty() || streamTime == Long.MIN_VALUE) {
+      return;
+    }
+    final long quietFrom = Math.max(caughtUpSince.getAsLong(), lastEventWallMs);
+    if (now > quietFrom) {
+      final long effective = saturatedSum(streamTime, now - quietFrom);
+      deadlines.pollDue(effective, key -> closeIfIdle(key, effective));
+    }
+  }
+
+  private static long saturatedSum(final long a, final long b) {
+    final long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   /** Folds the open window of {@code w} into its model, publishes the update and empties the window. */

@@ -4,6 +4,7 @@ import io.github.irls.glm.Design;
 import io.github.irls.glm.WindowStatistics;
 import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.streams.OpenWindow;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,8 +20,8 @@ import java.nio.charset.StandardCharsets;
  * yet written.
  *
  * <p>The header record (big-endian): format byte 2, int features, long start, end, count, double
- * weight, long late, long lastActivityMs, byte kind, long firstChunk, long nextChunk; then for a
- * {@code STATISTICS} window: long count, double weight sum, double log-likelihood, long extreme
+ * weight, long late, long lastActivity (stream time), byte kind, long firstChunk, long nextChunk;
+ * then for a {@code STATISTICS} window: long count, double weight sum, double log-likelihood, long extreme
  * fits, byte non-finite, d coefficients, d(d+1)/2 packed information, d score, p max |x_j|:
  * {@code 103 + 8 (d(d+1)/2 + 3d - 1)} bytes in all, whatever the window size.
  */
@@ -47,7 +48,8 @@ final class KeyWindow {
   long count;
   double weight;
   long late;
-  long lastActivityMs;
+  /** The task's stream time when the key's last event was folded in (idleness counts from it). */
+  long lastActivity;
   Kind kind = Kind.NONE;
   /** Chunks of this window in the store: sequence numbers {@code [firstChunk, nextChunk)}. */
   long firstChunk;
@@ -154,7 +156,7 @@ final class KeyWindow {
   /** The view interactive queries return. */
   OpenWindow view() {
     return new OpenWindow(new String(key, StandardCharsets.UTF_8), features, start, end, count, weight, late,
-        lastActivityMs);
+        lastActivity);
   }
 
   /** The header record: the window's bookkeeping and, for a newton window, its statistics. */
@@ -170,7 +172,7 @@ final class KeyWindow {
     Bin.putLong(b, 21, count);
     Bin.putDouble(b, 29, weight);
     Bin.putLong(b, 37, late);
-    Bin.putLong(b, 45, lastActivityMs);
+    Bin.putLong(b, 45, lastActivity);
     b[53] = (byte) kind.ordinal();
     Bin.putLong(b, 54, firstChunk);
     Bin.putLong(b, 62, nextChunk);
@@ -201,7 +203,7 @@ final class KeyWindow {
     w.count = Bin.getLong(value, 21);
     w.weight = Bin.getDouble(value, 29);
     w.late = Bin.getLong(value, 37);
-    w.lastActivityMs = Bin.getLong(value, 45);
+    w.lastActivity = Bin.getLong(value, 45);
     final int kind = value[53];
     if (kind < 0 || kind >= Kind.values().length) {
       return null;
@@ -245,11 +247,7 @@ final class KeyWindow {
     final byte[] b = new byte[5 + 8 * pendingRows * width];
     b[0] = FORMAT;
     Bin.putInt(b, 1, pendingRows);
-    int at = 5;
-    for (int i = 0; i < pendingRows * width; i++) {
-      Bin.putDouble(b, at, pending[i]);
-      at += 8;
-    }
+    putAll(b, 5, pending, pendingRows * width);
     return b;
   }
 
@@ -277,20 +275,19 @@ final class KeyWindow {
     return true;
   }
 
+  /** Writes {@code values} big-endian at {@code at}; one bulk copy (the statistics are d^2 doubles). */
   private static int putAll(final byte[] b, final int at, final double[] values) {
-    int i = at;
-    for (final double v : values) {
-      Bin.putDouble(b, i, v);
-      i += 8;
-    }
-    return i;
+    return putAll(b, at, values, values.length);
+  }
+
+  private static int putAll(final byte[] b, final int at, final double[] values, final int n) {
+    ByteBuffer.wrap(b, at, 8 * n).asDoubleBuffer().put(values, 0, n);
+    return at + 8 * n;
   }
 
   private static double[] getAll(final byte[] b, final int at, final int n) {
     final double[] out = new double[n];
-    for (int j = 0; j < n; j++) {
-      out[j] = Bin.getDouble(b, at + 8 * j);
-    }
+    ByteBuffer.wrap(b, at, 8 * n).asDoubleBuffer().get(out);
     return out;
   }
 }

@@ -57,6 +57,8 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
 
   private static final byte HEADER_KEY = 0;
   private static final byte CHUNK_KEY = 1;
+  /** The key of the task's own record: its stream time over the events. */
+  private static final Bytes TASK_KEY = Bytes.wrap(new byte[] {2});
   private static final ByteArraySerializer PREFIX_SERIALIZER = new ByteArraySerializer();
 
   private final KeyValueStore<Bytes, byte[]> inner;
@@ -65,6 +67,10 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
   private final LinkedHashMap<Bytes, KeyWindow> resident = new LinkedHashMap<>(1024, 0.75f, true);
   private final List<KeyWindow> dirty = new ArrayList<>();
   private long residentBytes;
+  /** The largest event time of the task's events so far; {@code Long.MIN_VALUE} before the first. */
+  private long streamTime = Long.MIN_VALUE;
+  private boolean streamTimeLoaded;
+  private boolean streamTimeDirty;
 
   WindowStore(final KeyValueStore<Bytes, byte[]> inner, final long maxResidentBytes) {
     this.inner = inner;
@@ -117,6 +123,28 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
     w.addPendingTo(design);
   }
 
+  /**
+   * The task's stream time over its events: the largest event time seen so far, kept with the
+   * windows so that a restarted task goes on from where the last commit left it, never from the
+   * wall clock. {@code Long.MIN_VALUE} before the first event.
+   */
+  long streamTime() {
+    if (!streamTimeLoaded) {
+      final byte[] stored = inner.get(TASK_KEY);
+      streamTime = stored == null || stored.length != 9 ? Long.MIN_VALUE : Bin.getLong(stored, 1);
+      streamTimeLoaded = true;
+    }
+    return streamTime;
+  }
+
+  /** Advances the stream time to {@code time} if that is later; written at the next commit. */
+  void advanceStreamTime(final long time) {
+    if (time > streamTime()) {
+      streamTime = time;
+      streamTimeDirty = true;
+    }
+  }
+
   /** Calls {@code action} with every known key's window (at task start: read once from the store). */
   void forEach(final Consumer<KeyWindow> action) {
     final List<byte[]> keys = new ArrayList<>();
@@ -159,6 +187,13 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
       w.dirty = false;
     }
     dirty.clear();
+    if (streamTimeDirty) {
+      final byte[] b = new byte[9];
+      b[0] = KeyWindow.FORMAT;
+      Bin.putLong(b, 1, streamTime);
+      inner.put(TASK_KEY, b);
+      streamTimeDirty = false;
+    }
     trim();
   }
 
@@ -168,6 +203,8 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
     resident.clear();
     dirty.clear();
     residentBytes = 0;
+    streamTimeLoaded = false;
+    streamTimeDirty = false;
   }
 
   @Override

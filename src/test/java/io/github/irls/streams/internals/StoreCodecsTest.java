@@ -51,7 +51,7 @@ class StoreCodecsTest {
     w.weight = 2.5;
     w.late = 1;
     w.nextChunk = 7;
-    w.lastActivityMs = 1234;
+    w.lastActivity = 1234;
 
     // When it is encoded and decoded for a query
     final KeyWindow back = KeyWindow.decode(w.key, w.encode());
