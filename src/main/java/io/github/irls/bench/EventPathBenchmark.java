@@ -86,25 +86,21 @@ public class EventPathBenchmark {
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public long avro() {
-    long valid = 0;
-    for (int i = 0; i < EVENTS; i++) {
-      avroDecoder.decode(avro[i], buffer);
-      if (EventChecks.check(avro[i], buffer, 1000).isEmpty()) {
-        statistics.add(buffer.featureArray(), 0, buffer.label(), buffer.weight(), buffer.offset());
-        valid++;
-      }
-    }
-    return valid;
+    return decodeCheckFold(avroDecoder, avro);
   }
 
   /** The same with JSON values (Jackson's streaming parser; its parser objects are per record). */
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public long json() {
+    return decodeCheckFold(jsonDecoder, json);
+  }
+
+  private long decodeCheckFold(final EventDecoder decoder, final byte[][] values) {
     long valid = 0;
-    for (int i = 0; i < EVENTS; i++) {
-      jsonDecoder.decode(json[i], buffer);
-      if (EventChecks.check(json[i], buffer, 1000).isEmpty()) {
+    for (final byte[] value : values) {
+      decoder.decode(value, buffer);
+      if (EventChecks.check(value, buffer, 1000).isEmpty()) {
         statistics.add(buffer.featureArray(), 0, buffer.label(), buffer.weight(), buffer.offset());
         valid++;
       }

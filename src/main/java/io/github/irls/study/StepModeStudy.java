@@ -5,6 +5,7 @@ import io.github.irls.glm.FitOptions;
 import io.github.irls.glm.FitStatus;
 import io.github.irls.glm.GlmFit;
 import io.github.irls.glm.IrlsFitter;
+import io.github.irls.glm.Normal;
 import io.github.irls.glm.Posterior;
 import io.github.irls.glm.StepOptions;
 import io.github.irls.glm.StepResult;
@@ -41,9 +42,6 @@ import java.util.function.IntConsumer;
  * from the seed in key order, and the summaries are computed in key order.
  */
 public final class StepModeStudy {
-
-  /** The two-sided 95% normal quantile, {@code qnorm(0.975)}. */
-  public static final double Z95 = 1.959963984540054;
 
   /** The reference set of events per key: uniform in [502, 4994]. */
   public static final int REFERENCE_MIN_EVENTS = 502;
@@ -176,7 +174,7 @@ public final class StepModeStudy {
   /**
    * The batch MLE on all of each key's events: the reference, and the baseline of coverage.
    *
-   * @param coverage the share of (key, coefficient) pairs whose interval {@code b +- Z95 se} holds the truth
+   * @param coverage the share of (key, coefficient) pairs whose interval {@code b +- Z_975 se} holds the truth
    * @param fitsNotOk keys whose fit did not end {@code OK} (they are still counted)
    * @param seconds time spent fitting, summed over threads
    */
@@ -185,7 +183,7 @@ public final class StepModeStudy {
   /**
    * One mode's final posteriors against the truth and the MLE, over all keys and coefficients.
    *
-   * @param coverage the share of (key, coefficient) pairs whose interval {@code b +- Z95 se} holds the truth
+   * @param coverage the share of (key, coefficient) pairs whose interval {@code b +- Z_975 se} holds the truth
    * @param distanceToMle {@code |b_mode - b_mle| / se_mle} per (key, coefficient)
    * @param seRatioMedian the median of {@code se_mode / se_mle}
    * @param stepsNotOk how many steps ended with each status other than {@code OK} (their keys are still
@@ -387,11 +385,11 @@ public final class StepModeStudy {
         List.copyOf(summaries), (System.nanoTime() - started) / 1e9);
   }
 
-  /** How many of the intervals {@code b +- Z95 se} hold the true coefficient. */
+  /** How many of the intervals {@code b +- Z_975 se} hold the true coefficient. */
   private static int covered(final double[] truth, final double[] b, final double[] se) {
     int covered = 0;
     for (int j = 0; j < truth.length; j++) {
-      if (Math.abs(b[j] - truth[j]) <= Z95 * se[j]) {
+      if (Math.abs(b[j] - truth[j]) <= Normal.Z_975 * se[j]) {
         covered++;
       }
     }

@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.config.IrlsConfig;
-import io.github.irls.kafka.Topics;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.streams.StepMode;
 import io.github.irls.testing.EventFiles;
 import io.github.irls.testing.KafkaIntegrationTest;
 import io.github.irls.testing.PacedProducer;
 import io.github.irls.testing.RunProcess;
-import java.nio.file.Files;
+import io.github.irls.testing.RunSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,19 +120,20 @@ class FailoverIT extends KafkaIntegrationTest {
   @EnumSource(value = StepMode.class, names = {"RENEWABLE", "NEWTON"})
   void shouldCountEveryEventOnceWhenAnInstanceIsKilledMidwayAndRestarted(final StepMode mode) throws Exception {
     // Given two run processes of one application id and half the file produced
-    final Setup run = new Setup("failover-" + mode.configName(), mode);
+    final RunSetup run = new RunSetup("failover-" + mode.configName(), bootstrapServers(), dir, WINDOW, IDLE_CLOSE_MS,
+        mode, PARTITIONS);
     try (Admin admin = run.admin();
         RunProcess a = run.start("a");
         RunProcess b = run.start("b");
         UpdateCounter updates = new UpdateCounter(run.config.outputTopic())) {
-      await("both instances to hold input partitions", () -> run.membership(admin).holders().size() == 2, a, b);
+      await("both instances to hold input partitions", () -> membership(run, admin).holders().size() == 2, a, b);
       final long started = System.nanoTime();
       final PacedProducer producer =
           new PacedProducer(events, ROWS, run.config.clientProperties(), run.config.inputTopic(), ROWS_PER_SECOND);
 
       // When b is killed with SIGKILL after a quarter of all updates are committed
       await(STOP_AFTER_UPDATES + " committed updates", () -> updates.count() >= STOP_AFTER_UPDATES, a, b);
-      final Membership beforeKill = run.membership(admin);
+      final Membership beforeKill = membership(run, admin);
       final Map<TopicPartition, Long> committedAtKill = KafkaIo.committedOffsets(admin, run.id);
       final long updatesAtKill = updates.count();
       final long sentAtKill = producer.sent();
@@ -144,7 +143,7 @@ class FailoverIT extends KafkaIntegrationTest {
       // and the survivor a takes over b's partitions and goes on alone while the file streams in
       final Set<TopicPartition> bPartitions = beforeKill.partitionsOf("b");
       await("a to process b's partitions alone", () -> {
-        final Membership m = run.membership(admin);
+        final Membership m = membership(run, admin);
         return m.holders().equals(Set.of("a")) && m.partitionsOf("a").size() == PARTITIONS
             && progressed(KafkaIo.committedOffsets(admin, run.id), committedAtKill, bPartitions);
       }, a);
@@ -152,9 +151,9 @@ class FailoverIT extends KafkaIntegrationTest {
 
       // and b restarts on its old state directory, gets partitions back, and the last quarter arrives
       try (RunProcess restarted = run.start("b")) {
-        await("the restarted b to hold input partitions", () -> run.membership(admin).holders().size() == 2,
+        await("the restarted b to hold input partitions", () -> membership(run, admin).holders().size() == 2,
             a, restarted);
-        final Set<TopicPartition> bPartitionsAfterRestart = run.membership(admin).partitionsOf("b");
+        final Set<TopicPartition> bPartitionsAfterRestart = membership(run, admin).partitionsOf("b");
         producer.awaitDone(BOUND);
         producer.close();
         final Map<TopicPartition, Long> end = KafkaIo.endOffsets(admin, run.config.inputTopic());
@@ -198,11 +197,12 @@ class FailoverIT extends KafkaIntegrationTest {
   @Test
   void shouldStopCleanlyOnSigtermAndResumeWithoutLossOrDuplicates() throws Exception {
     // Given one run process and half the file produced
-    final Setup run = new Setup("sigterm", StepMode.RENEWABLE);
+    final RunSetup run = new RunSetup("sigterm", bootstrapServers(), dir, WINDOW, IDLE_CLOSE_MS, StepMode.RENEWABLE,
+        PARTITIONS);
     try (Admin admin = run.admin();
         RunProcess first = run.start("a");
         UpdateCounter updates = new UpdateCounter(run.config.outputTopic())) {
-      await("the instance to hold input partitions", () -> run.membership(admin).holders().size() == 1, first);
+      await("the instance to hold input partitions", () -> membership(run, admin).holders().size() == 1, first);
       final long started = System.nanoTime();
       final PacedProducer producer =
           new PacedProducer(events, ROWS, run.config.clientProperties(), run.config.inputTopic(), ROWS_PER_SECOND);
@@ -217,7 +217,7 @@ class FailoverIT extends KafkaIntegrationTest {
       assertThat(exit).as(first.tail()).isZero();
       assertThat(first.log()).contains("irls-streams stopped: work committed");
       assertThat(first.log().lines().filter(l -> l.startsWith("Error:"))).as(first.tail()).isEmpty();
-      final Membership afterStop = run.membership(admin);
+      final Membership afterStop = membership(run, admin);
       assertThat(afterStop.state()).isEqualTo(GroupState.EMPTY);
       assertThat(afterStop.members()).isZero();
 
@@ -308,21 +308,7 @@ class FailoverIT extends KafkaIntegrationTest {
   /** Waits for {@code condition}; on timeout fails with the logs of {@code processes}. */
   private static void await(final String what, final BooleanSupplier condition, final RunProcess... processes)
       throws InterruptedException {
-    final long deadline = System.nanoTime() + BOUND.toNanos();
-    while (!condition.getAsBoolean()) {
-      for (final RunProcess p : processes) {
-        assertThat(p.isAlive()).as("%s is running while waiting for %s; its log:%n%s", p.name(), what, p.tail())
-            .isTrue();
-      }
-      if (System.nanoTime() > deadline) {
-        final StringBuilder logs = new StringBuilder();
-        for (final RunProcess p : processes) {
-          logs.append("\n--- ").append(p.name()).append(" ---\n").append(p.tail());
-        }
-        throw new AssertionError("Waited " + BOUND.toSeconds() + " s for " + what + logs);
-      }
-      Thread.sleep(100);
-    }
+    RunSetup.await(what, BOUND, condition, processes);
   }
 
   /**
@@ -341,83 +327,35 @@ class FailoverIT extends KafkaIntegrationTest {
   }
 
   /** One application id, its own topics, and the run command line of its instances. */
-  private static final class Setup {
-    final String id;
-    final IrlsConfig config;
-    final Map<String, String> options = new LinkedHashMap<>();
-
-    Setup(final String name, final StepMode mode) throws Exception {
-      id = uniqueTopic(name);
-      options.put(IrlsConfig.APPLICATION_ID_CONFIG, id);
-      options.put(IrlsConfig.INPUT_TOPIC_CONFIG, id + ".events");
-      options.put(IrlsConfig.OUTPUT_TOPIC_CONFIG, id + ".coefficients");
-      options.put(IrlsConfig.DLQ_TOPIC_CONFIG, id + ".dlq");
-      options.put(IrlsConfig.MODEL_SPECS_TOPIC_CONFIG, id + ".specs");
-      options.put(IrlsConfig.TOPIC_PARTITIONS_CONFIG, Integer.toString(PARTITIONS));
-      // the replay's settings: windows close by count only
-      options.put(IrlsConfig.WINDOW_EVENTS_CONFIG, Long.toString(WINDOW));
-      options.put(IrlsConfig.WINDOW_MS_CONFIG, Long.toString(Long.MAX_VALUE));
-      options.put(IrlsConfig.IDLE_CLOSE_MS_CONFIG, Long.toString(IDLE_CLOSE_MS));
-      options.put(IrlsConfig.STEP_MODE_CONFIG, mode.configName());
-      options.put(IrlsConfig.GAMMA_CONFIG, "1.0");
-      options.put(IrlsConfig.LAMBDA_CONFIG, "1e-6");
-      options.put(IrlsConfig.LAMBDA_INTERCEPT_CONFIG, "1e-6");
-      // the broker's minimum: a killed member is noticed after 6 s instead of the default 45 s
-      options.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
-      options.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-      // a restarted instance gets its tasks back at once (restoring them from the changelogs) rather
-      // than warming them up until the next probing rebalance, 10 minutes later by default
-      options.put("acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
-      final Map<String, Object> props = new HashMap<>(options);
-      props.put(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-      config = new IrlsConfig(props);
-      try (Admin admin = admin()) {
-        Topics.ensure(admin, config);
+  /** Who holds which input partitions of {@code run}'s group now. */
+  private static Membership membership(final RunSetup run, final Admin admin) {
+    try {
+      final ConsumerGroupDescription group =
+          admin.describeConsumerGroups(List.of(run.id)).describedGroups().get(run.id).get();
+      final Map<String, Set<TopicPartition>> partitions = new TreeMap<>();
+      if (group.groupState() != GroupState.STABLE) {
+        return new Membership(group.groupState(), group.members().size(), Map.of());
       }
-    }
-
-    Admin admin() {
-      return Admin.create(config.adminProperties());
-    }
-
-    /** {@code run} as instance {@code instance}: its own state directory and log, kept across restarts. */
-    RunProcess start(final String instance) throws Exception {
-      final Path state = Files.createDirectories(dir.resolve(id + "-" + instance + "-state"));
-      final List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrapServers(),
-          "--http-port", "0"));
-      options.forEach((k, v) -> args.addAll(List.of("-D", k + "=" + v)));
-      args.addAll(List.of("-D", IrlsConfig.STATE_DIR_CONFIG + "=" + state, "-D", "client.id=" + instance));
-      return RunProcess.start(instance, dir.resolve(id + "-" + instance + ".log"), args);
-    }
-
-    Membership membership(final Admin admin) {
-      try {
-        final ConsumerGroupDescription group =
-            admin.describeConsumerGroups(List.of(id)).describedGroups().get(id).get();
-        final Map<String, Set<TopicPartition>> partitions = new TreeMap<>();
-        if (group.groupState() != GroupState.STABLE) {
-          return new Membership(group.groupState(), group.members().size(), Map.of());
-        }
-        for (final MemberDescription m : group.members()) {
-          final String clientId = m.clientId();
-          final int cut = clientId.indexOf("-StreamThread");
-          final String instance = cut < 0 ? clientId : clientId.substring(0, cut);
-          m.assignment().topicPartitions().stream()
-              .filter(tp -> tp.topic().equals(config.inputTopic()))
-              .forEach(tp -> partitions.computeIfAbsent(instance, k -> new TreeSet<>(BY_PARTITION)).add(tp));
-        }
-        return new Membership(group.groupState(), group.members().size(), partitions);
-      } catch (final ExecutionException e) {
-        if (e.getCause() instanceof GroupIdNotFoundException) {
-          return new Membership(GroupState.DEAD, 0, Map.of());
-        }
-        throw new IllegalStateException("Cannot describe group " + id, e);
-      } catch (final InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted describing group " + id, e);
+      for (final MemberDescription m : group.members()) {
+        final String clientId = m.clientId();
+        final int cut = clientId.indexOf("-StreamThread");
+        final String instance = cut < 0 ? clientId : clientId.substring(0, cut);
+        m.assignment().topicPartitions().stream()
+            .filter(tp -> tp.topic().equals(run.config.inputTopic()))
+            .forEach(tp -> partitions.computeIfAbsent(instance, k -> new TreeSet<>(BY_PARTITION)).add(tp));
       }
+      return new Membership(group.groupState(), group.members().size(), partitions);
+    } catch (final ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return new Membership(GroupState.DEAD, 0, Map.of());
+      }
+      throw new IllegalStateException("Cannot describe group " + run.id, e);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted describing group " + id, e);
     }
   }
+
 
   /** Counts the committed records of a topic as they arrive (read_committed, from the beginning). */
   private static final class UpdateCounter implements AutoCloseable {

@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.irls.cli.IrlsCommand;
+import io.github.irls.glm.Fixtures;
 import io.github.irls.testing.KafkaIntegrationTest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +28,7 @@ class ReplayIT extends KafkaIntegrationTest {
   void shouldReproduceTheSequentialReferenceInNewtonMode(final double gamma) throws Exception {
     // Given synth_p5 and the reference trajectory of the sequential Laplace recursion
     final Path input = Path.of(ReplayIT.class.getResource("/golden/data/synth_p5.csv.gz").toURI());
-    final List<double[]> expected = trajectory(gamma);
+    final List<double[]> expected = Fixtures.sequentialTrajectory(gamma);
 
     // When replay runs it through the broker in newton mode, windows of 1000
     final CommandLine cmd = IrlsCommand.commandLine();
@@ -77,24 +75,4 @@ class ReplayIT extends KafkaIntegrationTest {
     }
   }
 
-  static List<double[]> trajectory(final double gamma) throws Exception {
-    final List<double[]> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        ReplayIT.class.getResourceAsStream("/golden/ref/sequential_synth_p5_trajectory.csv"), StandardCharsets.UTF_8))) {
-      r.readLine();
-      for (String line; (line = r.readLine()) != null; ) {
-        final String[] f = line.split(",");
-        if (Double.parseDouble(f[0]) != gamma) {
-          continue;
-        }
-        final double[] v = new double[2 * D];
-        for (int j = 0; j < 2 * D; j++) {
-          v[j] = Double.parseDouble(f[2 + j]);
-        }
-        out.add(v);
-      }
-    }
-    assertThat(out).hasSize(100);
-    return out;
-  }
 }

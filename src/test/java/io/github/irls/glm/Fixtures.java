@@ -108,6 +108,46 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * The rows of the sequential reference {@code ref/sequential_synth_p5_trajectory.csv} for forgetting
+   * factor {@code gamma}: per window, the six coefficients then the six posterior SDs (100 rows).
+   */
+  public static List<double[]> sequentialTrajectory(final double gamma) {
+    return trajectory("/golden/ref/sequential_synth_p5_trajectory.csv", 2,
+        fields -> Double.parseDouble(fields[0]) == gamma);
+  }
+
+  /** The rows of R's hybrid trajectory {@code extra/hybrid_synth_p5_trajectory.csv} (warm-up 2, gamma 1). */
+  public static List<double[]> hybridTrajectory() {
+    return trajectory("/golden/extra/hybrid_synth_p5_trajectory.csv", 1, fields -> true);
+  }
+
+  /** Twelve numbers per row from column {@code first} on, of the rows {@code keep} accepts; the header skipped. */
+  private static List<double[]> trajectory(final String resource, final int first,
+      final java.util.function.Predicate<String[]> keep) {
+    final List<double[]> out = new java.util.ArrayList<>();
+    try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+        Fixtures.class.getResourceAsStream(resource), java.nio.charset.StandardCharsets.UTF_8))) {
+      r.readLine();
+      for (String line; (line = r.readLine()) != null; ) {
+        final String[] f = line.split(",");
+        if (keep.test(f)) {
+          final double[] v = new double[12];
+          for (int j = 0; j < 12; j++) {
+            v[j] = Double.parseDouble(f[first + j]);
+          }
+          out.add(v);
+        }
+      }
+    } catch (final IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (out.size() != 100) {
+      throw new IllegalStateException(resource + " holds " + out.size() + " windows, not the reference's 100");
+    }
+    return out;
+  }
+
   public static JsonNode ref(final String name) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/golden/ref/" + name + ".json")) {
       return JSON.readTree(in);

@@ -3,11 +3,6 @@ package io.github.irls.glm;
 import static io.github.irls.glm.IrlsFitterGoldenTest.relative;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,10 +20,10 @@ class HybridReferenceTest {
 
   @ParameterizedTest(name = "newton windows from {0}")
   @ValueSource(strings = {"events", "statistics"})
-  void shouldReproduceTheHybridTrajectoryWithWarmUpTwo(final String newtonInput) throws IOException {
+  void shouldReproduceTheHybridTrajectoryWithWarmUpTwo(final String newtonInput) {
     // Given synth_p5 in 100 windows of 1000 rows, the prior P_0 = 1e-6 I and R's hybrid trajectory
     final Fixtures.Rows rows = Fixtures.rows("synth_p5");
-    final List<double[]> trajectory = trajectory();
+    final List<double[]> trajectory = Fixtures.hybridTrajectory();
     Posterior posterior = Posterior.initial(5, 1e-6, 1e-6);
 
     for (int t = 0; t < WINDOWS; t++) {
@@ -61,24 +56,4 @@ class HybridReferenceTest {
     }
   }
 
-  /** The reference rows in window order: b0..b5 then se0..se5. */
-  private static List<double[]> trajectory() throws IOException {
-    final List<double[]> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        HybridReferenceTest.class.getResourceAsStream("/golden/extra/hybrid_synth_p5_trajectory.csv"),
-        StandardCharsets.UTF_8))) {
-      r.readLine();
-      for (String line; (line = r.readLine()) != null; ) {
-        final String[] f = line.split(",");
-        assertThat(Integer.parseInt(f[0])).isEqualTo(out.size() + 1);
-        final double[] v = new double[2 * D];
-        for (int j = 0; j < v.length; j++) {
-          v[j] = Double.parseDouble(f[1 + j]);
-        }
-        out.add(v);
-      }
-    }
-    assertThat(out).hasSize(WINDOWS);
-    return out;
-  }
 }

@@ -6,11 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.irls.glm.linalg.PackedSymmetric;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,10 +70,10 @@ class NewtonReferencesTest {
 
   @ParameterizedTest(name = "gamma {0}")
   @ValueSource(doubles = {1.0, 0.99})
-  void shouldReproduceTheSequentialLaplaceRecursion(final double gamma) throws IOException {
+  void shouldReproduceTheSequentialLaplaceRecursion(final double gamma) {
     // Given synth_p5 in 100 windows of 1000 rows, P_0 = 1e-6 I, beta_0 = 0
     final Fixtures.Rows rows = Fixtures.rows("synth_p5");
-    final List<double[]> trajectory = trajectory(gamma);
+    final List<double[]> trajectory = Fixtures.sequentialTrajectory(gamma);
     final int d = 6;
     double[] beta = new double[d];
     double[] precision = Prior.ridge(d, 1e-6, 1e-6).packedPrecision();
@@ -103,25 +98,4 @@ class NewtonReferencesTest {
     assertThat(precision[PackedSymmetric.rowStart(d, 0)]).isPositive();
   }
 
-  private static List<double[]> trajectory(final double gamma) throws IOException {
-    final List<double[]> rows = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        NewtonReferencesTest.class.getResourceAsStream("/golden/ref/sequential_synth_p5_trajectory.csv"),
-        StandardCharsets.UTF_8))) {
-      r.readLine();
-      for (String line; (line = r.readLine()) != null; ) {
-        final String[] f = line.split(",");
-        if (Double.parseDouble(f[0]) != gamma) {
-          continue;
-        }
-        final double[] v = new double[12];
-        for (int j = 0; j < 12; j++) {
-          v[j] = Double.parseDouble(f[2 + j]);
-        }
-        rows.add(v);
-      }
-    }
-    assertThat(rows).hasSize(100);
-    return rows;
-  }
 }

@@ -4,11 +4,6 @@ import static io.github.irls.glm.IrlsFitterGoldenTest.relative;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +11,10 @@ import org.junit.jupiter.api.Test;
 class WindowStatisticsStepTest {
 
   @Test
-  void shouldReproduceTheSequentialLaplaceRecursionFromStatisticsAccumulatedEventByEvent() throws IOException {
+  void shouldReproduceTheSequentialLaplaceRecursionFromStatisticsAccumulatedEventByEvent() {
     // Given synth_p5 in 100 windows of 1000 rows and the prior P_0 = 1e-6 I
     final Fixtures.Rows rows = Fixtures.rows("synth_p5");
-    final List<double[]> trajectory = trajectory();
+    final List<double[]> trajectory = Fixtures.sequentialTrajectory(1.0);
     Posterior posterior = Posterior.initial(5, 1e-6, 1e-6);
     final WindowStatistics stats = new WindowStatistics(5);
 
@@ -120,24 +115,4 @@ class WindowStatisticsStepTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static List<double[]> trajectory() throws IOException {
-    final List<double[]> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        WindowStatisticsStepTest.class.getResourceAsStream("/golden/ref/sequential_synth_p5_trajectory.csv"),
-        StandardCharsets.UTF_8))) {
-      r.readLine();
-      for (String line; (line = r.readLine()) != null; ) {
-        final String[] f = line.split(",");
-        if (Double.parseDouble(f[0]) == 1.0) {
-          final double[] v = new double[12];
-          for (int j = 0; j < 12; j++) {
-            v[j] = Double.parseDouble(f[2 + j]);
-          }
-          out.add(v);
-        }
-      }
-    }
-    assertThat(out).hasSize(100);
-    return out;
-  }
 }

@@ -14,11 +14,6 @@ import io.github.irls.glm.Posterior;
 import io.github.irls.glm.Prior;
 import io.github.irls.glm.StepOptions;
 import io.github.irls.glm.StreamingStep;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,10 +55,10 @@ class IrlsTopologyReferenceTest {
 
   @ParameterizedTest(name = "gamma {0}")
   @ValueSource(doubles = {1.0, 0.99})
-  void shouldReproduceTheSequentialReferenceInNewtonMode(final double gamma) throws IOException {
+  void shouldReproduceTheSequentialReferenceInNewtonMode(final double gamma) {
     try (Harness h = new Harness(settings(StepMode.NEWTON, gamma))) {
       // Given synth_p5 and the reference trajectory of the sequential Laplace recursion
-      final List<double[]> expected = trajectory(gamma);
+      final List<double[]> expected = Fixtures.sequentialTrajectory(gamma);
 
       // When the rows go through the topology in newton mode, windows of 1000
       final List<CoefficientUpdate> updates = replay(h);
@@ -194,25 +189,4 @@ class IrlsTopologyReferenceTest {
     }
   }
 
-  private static List<double[]> trajectory(final double gamma) throws IOException {
-    final List<double[]> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        IrlsTopologyReferenceTest.class.getResourceAsStream("/golden/ref/sequential_synth_p5_trajectory.csv"),
-        StandardCharsets.UTF_8))) {
-      r.readLine();
-      for (String line; (line = r.readLine()) != null; ) {
-        final String[] f = line.split(",");
-        if (Double.parseDouble(f[0]) != gamma) {
-          continue;
-        }
-        final double[] v = new double[2 * D];
-        for (int j = 0; j < 2 * D; j++) {
-          v[j] = Double.parseDouble(f[2 + j]);
-        }
-        out.add(v);
-      }
-    }
-    assertThat(out).hasSize(100);
-    return out;
-  }
 }

@@ -61,6 +61,9 @@ public final class RunSetup {
     // the broker's minimum: a killed member is noticed after 6 s instead of the default 45 s
     options.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000");
     options.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
+    // a restarted instance gets its tasks back at once (restoring them from the changelogs) rather
+    // than warming them up until the next probing rebalance, 10 minutes later by default
+    options.put("acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
     final Map<String, Object> props = new HashMap<>(options);
     props.put(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config = new IrlsConfig(props);
