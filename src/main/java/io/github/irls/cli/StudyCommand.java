@@ -2,6 +2,7 @@ package io.github.irls.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.irls.glm.Normal;
 import io.github.irls.study.StepModeStudy;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -116,7 +117,7 @@ public final class StudyCommand implements Callable<Integer> {
     m.put("threads", s.threads());
     m.put("events", report.events());
     m.put("windows", report.windows());
-    m.put("z", StepModeStudy.Z95);
+    m.put("z", Normal.Z_975);
     m.put("prior_precision", StepModeStudy.PRIOR_PRECISION);
     m.put("gamma", 1.0);
     final Map<String, Object> bar = new LinkedHashMap<>();

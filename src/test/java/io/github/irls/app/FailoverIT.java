@@ -352,7 +352,7 @@ class FailoverIT extends KafkaIntegrationTest {
       throw new IllegalStateException("Cannot describe group " + run.id, e);
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted describing group " + id, e);
+      throw new IllegalStateException("Interrupted describing group " + run.id, e);
     }
   }
 
