@@ -1,65 +1,103 @@
 package io.github.irls.serde;
 
-import java.io.EOFException;
-import java.io.IOException;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Reads Avro binary written with the {@code LabeledEvent} schema field by field straight into an
- * {@link EventBuffer}: features into a {@code double[]}, no generated record, no boxed list. The
- * same bytes decode to the same values as {@link AvroSerde}'s reader, and whatever that reader
- * refuses is refused here, with reason {@code UNDECODABLE_AVRO}: truncated input, an array longer
- * than the payload could hold, a bad union index, trailing bytes.
+ * {@link EventBuffer}: features into a {@code double[]}, no generated record, no boxed list, no
+ * decoder object per record — nothing is allocated for a valid event. The schema is fixed and
+ * small (an array of doubles, three doubles, a union of null and a long), so its binary encoding is
+ * read here directly: zig-zag varints for counts and longs, little-endian doubles. The same bytes
+ * decode to the same values as {@link AvroSerde}'s reader, and whatever that reader refuses is
+ * refused here, with reason {@code UNDECODABLE_AVRO}: truncated input, a malformed varint, an array
+ * longer than the payload could hold, a bad union index, trailing bytes (a property test holds the
+ * two against each other).
  */
 final class AvroEventDecoder implements EventDecoder {
 
-  private BinaryDecoder decoder;
+  private static final VarHandle DOUBLE_LE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private byte[] in;
+  private int at;
 
   @Override
   public void decode(final byte[] bytes, final EventBuffer into) {
     if (bytes == null) {
       throw new EventDecodingException(EventDecodingException.Reason.MISSING_VALUE, "Event record has no value");
     }
-    decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
-    try {
-      into.clear();
-      // a double takes 8 bytes: a longer array than the payload could hold is corrupt, and is
-      // refused before anything is read or allocated for it
-      final long most = bytes.length / 8;
-      for (long n = decoder.readArrayStart(); n != 0; n = decoder.arrayNext()) {
-        if (n < 0 || n > most - into.features()) {
-          throw new EOFException("an array of " + n + " doubles announced in a payload of only " + bytes.length
-              + " bytes");
-        }
-        for (long i = 0; i < n; i++) {
-          into.addFeature(decoder.readDouble());
-        }
+    in = bytes;
+    at = 0;
+    into.clear();
+    // a double takes 8 bytes: a longer array than the payload could hold is corrupt, and is
+    // refused before anything is read or allocated for it
+    final long most = bytes.length / 8;
+    for (long n = blockCount(); n != 0; n = blockCount()) {
+      if (n > most - into.features()) {
+        throw invalid("an array of " + n + " doubles announced in a payload of only " + bytes.length + " bytes");
       }
-      into.label(decoder.readDouble());
-      into.weight(decoder.readDouble());
-      into.offset(decoder.readDouble());
-      final int branch = decoder.readIndex();
-      if (branch == 1) {
-        into.eventTime(decoder.readLong());
-      } else if (branch != 0) {
-        throw new IOException("union index " + branch + " of event_time is neither 0 (null) nor 1 (long)");
+      for (long i = 0; i < n; i++) {
+        into.addFeature(readDouble());
       }
-      if (!decoder.isEnd()) {
-        throw new EventDecodingException(EventDecodingException.Reason.UNDECODABLE_AVRO,
-            "Not a LabeledEvent in Avro binary: trailing bytes after the record (" + bytes.length + " bytes in all)");
-      }
-    } catch (final IOException | RuntimeException e) {
-      if (e instanceof EventDecodingException decoding) {
-        throw decoding;
-      }
+    }
+    into.label(readDouble());
+    into.weight(readDouble());
+    into.offset(readDouble());
+    final long branch = readLong(5);
+    if (branch == 1) {
+      into.eventTime(readLong(10));
+    } else if (branch != 0) {
+      throw invalid("union index " + branch + " of event_time is neither 0 (null) nor 1 (long)");
+    }
+    if (at != bytes.length) {
       throw new EventDecodingException(EventDecodingException.Reason.UNDECODABLE_AVRO,
-          "Not a LabeledEvent in Avro binary (" + bytes.length + " bytes): " + describe(e), e);
+          "Not a LabeledEvent in Avro binary: trailing bytes after the record (" + bytes.length + " bytes in all)");
     }
   }
 
-  private static String describe(final Throwable e) {
-    final String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  /** The item count of the next array block (a negative count is followed by the block's size in bytes). */
+  private long blockCount() {
+    final long count = readLong(10);
+    if (count >= 0) {
+      return count;
+    }
+    readLong(10); // the block's size in bytes, which a reader of every item does not need
+    if (count == Long.MIN_VALUE) {
+      throw invalid("an array block count of " + count);
+    }
+    return -count;
+  }
+
+  /** A zig-zag varint of at most {@code maxBytes} bytes (5 for an int, 10 for a long). */
+  private long readLong(final int maxBytes) {
+    long raw = 0;
+    for (int shift = 0, i = 0; ; shift += 7, i++) {
+      if (i == maxBytes) {
+        throw invalid("a malformed variable-length integer at byte " + at);
+      }
+      if (at >= in.length) {
+        throw invalid("the payload ends inside a variable-length integer (" + in.length + " bytes)");
+      }
+      final int b = in[at++] & 0xff;
+      raw |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return (raw >>> 1) ^ -(raw & 1);
+      }
+    }
+  }
+
+  private double readDouble() {
+    if (at + 8 > in.length) {
+      throw invalid("the payload ends inside a double (" + in.length + " bytes)");
+    }
+    final double v = (double) DOUBLE_LE.get(in, at);
+    at += 8;
+    return v;
+  }
+
+  private EventDecodingException invalid(final String detail) {
+    return new EventDecodingException(EventDecodingException.Reason.UNDECODABLE_AVRO,
+        "Not a LabeledEvent in Avro binary (" + in.length + " bytes): " + detail);
   }
 }
