@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * check that finds records waiting, fails (the broker is away) or comes late (the process was
  * paused, the machine stalled) ends the streak. The topology's end-of-data rule asks this ({@link
  * InputProgress}); a confirmation is never older than three intervals.
+ *
+ * <p>After the broker was away, the producers were too: they deliver what they buffered only once
+ * they have reconnected, which can take longer than it takes this application to read what the
+ * broker holds. So a streak that begins after a failed check counts only from {@code settleMs}
+ * after that check; until then nothing it confirms is quiet time.
  */
 final class InputWatch implements InputProgress, AutoCloseable {
 
@@ -45,7 +50,10 @@ final class InputWatch implements InputProgress, AutoCloseable {
   private final String groupId;
   private final String topic;
   private final LongSupplier clock;
+  private final long settleMs;
   private final Map<Integer, Streak> streaks = new ConcurrentHashMap<>();
+  /** Wall-clock time of the last check that could not reach the broker; {@code Long.MIN_VALUE} for none. */
+  private volatile long lastFailure = Long.MIN_VALUE;
   private final ScheduledExecutorService executor;
 
   /**
@@ -53,12 +61,16 @@ final class InputWatch implements InputProgress, AutoCloseable {
    * @param groupId the application id: its consumer group's committed offsets are the progress
    * @param topic the events topic
    * @param clock wall-clock milliseconds
+   * @param settleMs how long after the broker was last unreachable a streak starts counting (the
+   *     application passes {@code idle.close.ms}: the producers get that long to deliver their backlog)
    */
-  InputWatch(final Admin admin, final String groupId, final String topic, final LongSupplier clock) {
+  InputWatch(final Admin admin, final String groupId, final String topic, final LongSupplier clock,
+      final long settleMs) {
     this.admin = admin;
     this.groupId = groupId;
     this.topic = topic;
     this.clock = clock;
+    this.settleMs = settleMs;
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       final Thread t = new Thread(r, "irls-input-watch");
       t.setDaemon(true);
@@ -81,7 +93,7 @@ final class InputWatch implements InputProgress, AutoCloseable {
     return OptionalLong.of(streak.since());
   }
 
-  /** One round of checks; public for tests. */
+  /** One round of checks. */
   void check() {
     final long now = clock.getAsLong();
     final Map<TopicPartition, Long> ends;
@@ -92,23 +104,44 @@ final class InputWatch implements InputProgress, AutoCloseable {
           .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (final ExecutionException | TimeoutException | RuntimeException e) {
       LOG.debug("cannot confirm the input is caught up: {}", e.toString());
-      streaks.clear();
+      unreachable(now);
       return;
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
-    for (final Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-      final int partition = end.getKey().partition();
-      final OffsetAndMetadata at = committed.get(end.getKey());
-      final long position = at == null ? 0 : at.offset();
+    final Map<Integer, Long> endOffsets = new HashMap<>();
+    final Map<Integer, Long> committedOffsets = new HashMap<>();
+    ends.forEach((tp, end) -> {
+      endOffsets.put(tp.partition(), end);
+      final OffsetAndMetadata at = committed.get(tp);
+      committedOffsets.put(tp.partition(), at == null ? 0L : at.offset());
+    });
+    checked(now, endOffsets, committedOffsets);
+  }
+
+  /** A check that could not reach the broker at {@code now}: every streak ends. */
+  void unreachable(final long now) {
+    lastFailure = now;
+    streaks.clear();
+  }
+
+  /** A check answered at {@code now}: per partition, its end offset and the group's committed offset. */
+  void checked(final long now, final Map<Integer, Long> ends, final Map<Integer, Long> committed) {
+    final long failure = lastFailure;
+    final long earliestStart = failure == Long.MIN_VALUE ? Long.MIN_VALUE
+        : failure > Long.MAX_VALUE - settleMs ? Long.MAX_VALUE : failure + settleMs;
+    for (final Map.Entry<Integer, Long> end : ends.entrySet()) {
+      final int partition = end.getKey();
+      final long position = committed.getOrDefault(partition, 0L);
       final Streak previous = streaks.get(partition);
       if (position < end.getValue()) {
         streaks.remove(partition);
       } else if (previous == null || previous.committed() != position
           || now - previous.lastCheck() > 3 * INTERVAL.toMillis()) {
-        // a new streak: records were processed since the last check, or the checks were interrupted
-        streaks.put(partition, new Streak(now, now, position));
+        // a new streak: records were processed since the last check, or the checks were interrupted;
+        // after an outage it counts once the producers have had settleMs to come back
+        streaks.put(partition, new Streak(Math.max(now, earliestStart), now, position));
       } else {
         streaks.put(partition, new Streak(previous.since(), now, position));
       }

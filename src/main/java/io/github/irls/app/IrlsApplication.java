@@ -130,10 +130,21 @@ public final class IrlsApplication implements AutoCloseable {
     }
     // The metrics exist only once the application does; the listener finds them through this holder.
     final AtomicReference<IrlsMetrics> metricsHolder = new AtomicReference<>();
-    final StepListener steps = (key, nanos) -> {
-      final IrlsMetrics m = metricsHolder.get();
-      if (m != null) {
-        m.recordStep(Duration.ofNanos(nanos));
+    final StepListener steps = new StepListener() {
+      @Override
+      public void stepTaken(final String modelKey, final long nanos) {
+        final IrlsMetrics m = metricsHolder.get();
+        if (m != null) {
+          m.recordStep(Duration.ofNanos(nanos));
+        }
+      }
+
+      @Override
+      public void eventAlreadyApplied(final int partition) {
+        final IrlsMetrics m = metricsHolder.get();
+        if (m != null) {
+          m.recordEventAlreadyApplied();
+        }
       }
     };
     // bound before Kafka Streams exists, so that the port chosen for http.port=0 can be advertised
@@ -150,7 +161,8 @@ public final class IrlsApplication implements AutoCloseable {
     }
     // the end-of-data rule of the windows asks the broker whether the input is caught up
     final Admin admin = Admin.create(config.adminProperties());
-    final InputWatch watch = new InputWatch(admin, config.applicationId(), config.inputTopic(), System::currentTimeMillis);
+    final InputWatch watch = new InputWatch(admin, config.applicationId(), config.inputTopic(), System::currentTimeMillis,
+        config.idleCloseMs());
     final IrlsApplication app;
     try {
       app = new IrlsApplication(config,

@@ -4,6 +4,7 @@ import io.github.irls.config.IrlsConfig;
 import io.github.irls.streams.DeadLetterReason;
 import io.github.irls.streams.IrlsStores;
 import io.github.irls.streams.ModelState;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -43,6 +44,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  *   <li>{@code irls_dead_letters{reason}}: records dead-lettered by the tasks hosted here, by
  *       reason, read from the dead-letter count store (a gauge: the counts move with the tasks);
  *   <li>{@code irls_models}: models in the stores hosted here;
+ *   <li>{@code irls_events_already_applied_total}: events this instance skipped because the state
+ *       already held their effect (committed without the input offset that covers them), each one
+ *       an event that would otherwise have been counted twice; 0 in a healthy run;
  *   <li>{@code irls_streams_state{state}}: 1 for the current Kafka Streams state, 0 for the others;
  *   <li>{@code irls_step_latency_seconds} (histogram): wall-clock duration of a step (fit and
  *       publication), fed by the topology's {@code StepListener} (no series before the first step);
@@ -68,6 +72,7 @@ public final class IrlsMetrics implements AutoCloseable {
   private final KafkaStreamsMetrics binder;
   private final ScheduledExecutorService binderScheduler;
   private final AtomicLong models = new AtomicLong();
+  private final Counter alreadyApplied;
   private final Map<String, AtomicLong> deadLetters = new ConcurrentHashMap<>();
 
   private IrlsMetrics(final KafkaStreams streams, final IrlsConfig config) {
@@ -109,6 +114,10 @@ public final class IrlsMetrics implements AutoCloseable {
           .tag("reason", reason.name())
           .register(registry);
     }
+    this.alreadyApplied = Counter.builder("irls.events.already.applied")
+        .description("Events skipped because the state already held their effect (committed without their input "
+            + "offset): each would otherwise have been counted twice")
+        .register(registry);
     Gauge.builder("irls.models", models, AtomicLong::get)
         .description("Models in the state stores hosted on this instance")
         .register(registry);
@@ -135,6 +144,11 @@ public final class IrlsMetrics implements AutoCloseable {
    */
   public static IrlsMetrics bind(final KafkaStreams streams, final IrlsConfig config) {
     return new IrlsMetrics(streams, config);
+  }
+
+  /** Counts one event skipped as already applied ({@code irls_events_already_applied_total}). */
+  public void recordEventAlreadyApplied() {
+    alreadyApplied.increment();
   }
 
   /** Records the wall-clock duration of one step into {@code irls_step_latency_seconds}. */

@@ -41,7 +41,7 @@ class BrokerOutageIT {
   private static final int PARTITIONS = 4;
   private static final Duration BOUND = Duration.ofSeconds(240);
 
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
 
   @Test
   void shouldCloseTheSameWindowsAsAnUndisturbedRunWhenTheBrokerIsKilledMidStreamAndRestarted() throws Exception {
@@ -83,6 +83,9 @@ class BrokerOutageIT {
         }
         RunSetup.await("every row to be committed", BOUND, () -> run.committed(end) == ROWS, app, restarted);
         assertThat(app.terminate(BOUND)).as(app.tail()).isZero();
+        // what the application went through: its warnings, by kind (the offset guard's among them)
+        final String warnings = warningsByKind(app.log());
+        System.out.println("[outage] the application's warnings and errors, by kind:\n" + warnings);
 
         // Then not one row was lost or duplicated, and every key has the undisturbed run's versions
         // and coefficients
@@ -101,13 +104,25 @@ class BrokerOutageIT {
         assertThat(killed).isEqualTo(137);
         assertThat(end.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(ROWS);
         assertThat(outageSeconds).isGreaterThan(IDLE_CLOSE_MS / 1000.0);
-        assertThat(comparison.keys()).isEqualTo(KEYS);
-        assertThat(comparison.keysWithOtherVersions()).isZero();
-        assertThat(comparison.maxRelativeDifference()).isLessThanOrEqualTo(1e-9);
+        final String report = comparison + "\nthe application's warnings and errors:\n" + warnings;
+        assertThat(comparison.keys()).as(report).isEqualTo(KEYS);
+        assertThat(comparison.keysWithOtherVersions()).as(report).isZero();
+        assertThat(comparison.maxRelativeDifference()).as(report).isLessThanOrEqualTo(1e-9);
       }
     } finally {
       broker.close();
     }
+  }
+
+  /** The WARN and ERROR lines of a log, counted by their first 120 characters after the time. */
+  private static String warningsByKind(final String log) {
+    final Map<String, Long> kinds = new java.util.TreeMap<>();
+    log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+        .map(l -> l.length() > 13 ? l.substring(13, Math.min(l.length(), 133)) : l)
+        .forEach(k -> kinds.merge(k, 1L, Long::sum));
+    final StringBuilder out = new StringBuilder();
+    kinds.forEach((k, n) -> out.append("  ").append(n).append(" x ").append(k).append('\n'));
+    return out.toString();
   }
 
   /** Keys whose events the topic holds in another order (or number) than the file. */

@@ -36,7 +36,7 @@ class ProcessPauseIT extends KafkaIntegrationTest {
   private static final int PARTITIONS = 4;
   private static final Duration BOUND = Duration.ofSeconds(180);
 
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir;
 
   @Test
   void shouldCloseTheSameWindowsAsAnUndisturbedRunWhenTheProcessIsPausedMidStream() throws Exception {
@@ -76,8 +76,8 @@ class ProcessPauseIT extends KafkaIntegrationTest {
             IDLE_CLOSE_MS, comparison);
         assertThat(pausedSeconds).isGreaterThan(IDLE_CLOSE_MS / 1000.0);
         assertThat(comparison.keys()).isEqualTo(KEYS);
-        assertThat(comparison.keysWithOtherVersions()).isZero();
-        assertThat(comparison.maxRelativeDifference()).isLessThanOrEqualTo(1e-9);
+        assertThat(comparison.keysWithOtherVersions()).as(comparison.toString()).isZero();
+        assertThat(comparison.maxRelativeDifference()).as(comparison.toString()).isLessThanOrEqualTo(1e-9);
       }
     }
   }

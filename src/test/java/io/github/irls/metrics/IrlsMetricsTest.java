@@ -92,4 +92,29 @@ class IrlsMetricsTest {
       streams.close(Duration.ofSeconds(10));
     }
   }
+
+  @Test
+  void shouldCountEventsSkippedAsAlreadyAppliedFromZero(@TempDir final Path state) {
+    // Given metrics bound to a Kafka Streams instance that was never started
+    final IrlsConfig config = new IrlsConfig(Map.of("bootstrap.servers", "127.0.0.1:1",
+        "state.dir", state.toString()));
+    final Topology topology = new Topology();
+    topology.addSource("in", "in");
+    topology.addSink("out", "out", "in");
+    final KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+    try (IrlsMetrics metrics = IrlsMetrics.bind(streams, config)) {
+      final String before = metrics.scrape();
+
+      // When the topology reports three events it skipped as already applied
+      for (int i = 0; i < 3; i++) {
+        metrics.recordEventAlreadyApplied();
+      }
+
+      // Then the counter is there from the start at 0, and counts them
+      assertThat(before).contains("irls_events_already_applied_total 0.0");
+      assertThat(metrics.scrape()).contains("irls_events_already_applied_total 3.0");
+    } finally {
+      streams.close(Duration.ofSeconds(10));
+    }
+  }
 }

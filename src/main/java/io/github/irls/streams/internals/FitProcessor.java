@@ -26,7 +26,10 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fitting processor: routes each valid event into its key's open window and each model-spec
@@ -49,6 +52,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class FitProcessor extends ContextualProcessor<byte[], FitInput, byte[], FitOutput> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(FitProcessor.class);
+
   private final TopologySettings settings;
   private final String modelsStoreName;
   private final String windowsStoreName;
@@ -70,6 +75,10 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   private int partition;
   /** Wall-clock time of the task's last event, or of its start: quiet time counts from here. */
   private long lastEventWallMs;
+  /** Events skipped in a row because the state already held them (see {@link #alreadyApplied}). */
+  private long replayed;
+  private long replayFrom;
+  private long replayTo;
 
   public FitProcessor(
       final TopologySettings settings,
@@ -104,6 +113,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     partition = context.taskId().partition();
     // the time a task was down, stopped or not yet started is never quiet time of its input
     lastEventWallMs = context.currentSystemTimeMs();
+    replayed = 0;
     deadlines.clear();
     windows.forEach(w -> {
       if (w.isOpen()) {
@@ -127,6 +137,15 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   }
 
   private void event(final Record<byte[], FitInput> record, final ValidEvent valid) {
+    final long offset = context().recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+    if (offset >= 0 && offset <= windows.appliedOffset()) {
+      alreadyApplied(offset);
+      return;
+    }
+    endReplay();
+    if (offset >= 0) {
+      windows.applied(offset);
+    }
     final byte[] key = record.key();
     lastEventWallMs = context().currentSystemTimeMs();
     // the event moves the task's stream time: windows idle by it close first (this key's too: the
@@ -235,6 +254,29 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   /** The stream time at which {@code w}'s open window is idle: its last event's plus {@code idle.close.ms}. */
   private long idleDue(final KeyWindow w) {
     return saturatedSum(w.lastActivity, settings.idleCloseMs());
+  }
+
+  /**
+   * An event whose effect the state already holds: its windows, models and updates were committed
+   * without the input offset that covers it, and the input is read again from an older offset.
+   * Exactly-once should make this impossible; the guard makes sure it never counts an event twice.
+   */
+  private void alreadyApplied(final long offset) {
+    if (replayed == 0) {
+      replayFrom = offset;
+    }
+    replayed++;
+    replayTo = offset;
+    steps.eventAlreadyApplied(partition);
+  }
+
+  private void endReplay() {
+    if (replayed > 0) {
+      LOG.warn("Skipped {} events of the events partition {} (offsets {} to {}): the state already held their "
+          + "effect (it was committed up to offset {} while the input was read again from an older offset)", replayed,
+          partition, replayFrom, replayTo, windows.appliedOffset());
+      replayed = 0;
+    }
   }
 
   /** Closes the window of {@code key} if it is idle at stream time {@code time}; returns its next deadline, or -1. */

@@ -57,8 +57,10 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
 
   private static final byte HEADER_KEY = 0;
   private static final byte CHUNK_KEY = 1;
-  /** The key of the task's own record: its stream time over the events. */
+  /** The key of the task's own record: its stream time and the offset of its last applied event. */
   private static final Bytes TASK_KEY = Bytes.wrap(new byte[] {2});
+  /** Format byte, stream time; then (since the offset guard) the last applied event offset. */
+  private static final int TASK_RECORD_BYTES = 17;
   private static final ByteArraySerializer PREFIX_SERIALIZER = new ByteArraySerializer();
 
   private final KeyValueStore<Bytes, byte[]> inner;
@@ -69,8 +71,10 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
   private long residentBytes;
   /** The largest event time of the task's events so far; {@code Long.MIN_VALUE} before the first. */
   private long streamTime = Long.MIN_VALUE;
-  private boolean streamTimeLoaded;
-  private boolean streamTimeDirty;
+  /** The offset of the last event of the task's partition whose effect is in these windows; -1 before any. */
+  private long appliedOffset = -1;
+  private boolean taskRecordLoaded;
+  private boolean taskRecordDirty;
 
   WindowStore(final KeyValueStore<Bytes, byte[]> inner, final long maxResidentBytes) {
     this.inner = inner;
@@ -129,11 +133,7 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
    * wall clock. {@code Long.MIN_VALUE} before the first event.
    */
   long streamTime() {
-    if (!streamTimeLoaded) {
-      final byte[] stored = inner.get(TASK_KEY);
-      streamTime = stored == null || stored.length != 9 ? Long.MIN_VALUE : Bin.getLong(stored, 1);
-      streamTimeLoaded = true;
-    }
+    loadTaskRecord();
     return streamTime;
   }
 
@@ -141,7 +141,35 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
   void advanceStreamTime(final long time) {
     if (time > streamTime()) {
       streamTime = time;
-      streamTimeDirty = true;
+      taskRecordDirty = true;
+    }
+  }
+
+  /**
+   * The offset, in the task's events partition, of the last event whose effect these windows (and
+   * so the models and updates written with them) hold; -1 before the first. Written with the
+   * windows, in the same transaction, so it always says exactly which events the state has seen.
+   */
+  long appliedOffset() {
+    loadTaskRecord();
+    return appliedOffset;
+  }
+
+  /** Records that the event at {@code offset} has been applied; written at the next commit. */
+  void applied(final long offset) {
+    if (offset > appliedOffset()) {
+      appliedOffset = offset;
+      taskRecordDirty = true;
+    }
+  }
+
+  private void loadTaskRecord() {
+    if (!taskRecordLoaded) {
+      final byte[] stored = inner.get(TASK_KEY);
+      // a 9-byte record is from before the offset guard: stream time only
+      streamTime = stored == null || stored.length < 9 ? Long.MIN_VALUE : Bin.getLong(stored, 1);
+      appliedOffset = stored == null || stored.length < TASK_RECORD_BYTES ? -1 : Bin.getLong(stored, 9);
+      taskRecordLoaded = true;
     }
   }
 
@@ -187,12 +215,13 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
       w.dirty = false;
     }
     dirty.clear();
-    if (streamTimeDirty) {
-      final byte[] b = new byte[9];
+    if (taskRecordDirty) {
+      final byte[] b = new byte[TASK_RECORD_BYTES];
       b[0] = KeyWindow.FORMAT;
       Bin.putLong(b, 1, streamTime);
+      Bin.putLong(b, 9, appliedOffset);
       inner.put(TASK_KEY, b);
-      streamTimeDirty = false;
+      taskRecordDirty = false;
     }
     trim();
   }
@@ -203,8 +232,8 @@ public final class WindowStore implements StateStore, CachedStateStore<Bytes, by
     resident.clear();
     dirty.clear();
     residentBytes = 0;
-    streamTimeLoaded = false;
-    streamTimeDirty = false;
+    taskRecordLoaded = false;
+    taskRecordDirty = false;
   }
 
   @Override
