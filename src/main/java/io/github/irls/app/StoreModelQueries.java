@@ -1,5 +1,8 @@
 package io.github.irls.app;
 
+import io.github.irls.glm.ProgressiveValidation;
+import io.github.irls.query.Quality;
+import java.util.OptionalDouble;
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelQueries;
@@ -107,7 +110,7 @@ final class StoreModelQueries implements ModelQueries {
       for (final CoefficientUpdate u : IrlsStores.history(streams, key, limit, stale)) {
         entries.add(new HistoryEntry(u.getVersion(), u.getWindowEnd(), u.getWindowEvents(), u.getEventsTotal(),
             u.getFeatureNames(), unboxed(u.getCoefficients()), unboxed(u.getStdErrors()), u.getStatus(),
-            u.getStatusReason()));
+            u.getStatusReason(), quality(u)));
       }
       return entries;
     } catch (final InvalidStateStoreException e) {
@@ -143,6 +146,27 @@ final class StoreModelQueries implements ModelQueries {
         state.statusReason(),
         state.updatedAtMs(),
         state.lastWindowEnd(),
-        Map.of());
+        Map.of(),
+        quality(state));
+  }
+
+  /** What the last update said of its window's quality. */
+  static Quality quality(final ModelState state) {
+    if (state.validation().isEmpty()) {
+      return state.driftSuspected() ? new Quality(OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty(), true) : Quality.NONE;
+    }
+    final ProgressiveValidation v = state.validation().get();
+    return new Quality(OptionalDouble.of(v.logLoss()), OptionalDouble.of(v.brier()),
+        OptionalDouble.of(v.expectedPositives()), OptionalDouble.of(v.observedPositives()), v.auc(), v.aucErrorBound(),
+        v.logLossZ(), state.driftSuspected());
+  }
+
+  /** What an update said of its window's quality. */
+  static Quality quality(final CoefficientUpdate u) {
+    return new Quality(Quality.of(u.getProgressiveLogloss()), Quality.of(u.getProgressiveBrier()),
+        Quality.of(u.getExpectedPositives()), Quality.of(u.getObservedPositives()), Quality.of(u.getProgressiveAuc()),
+        Quality.of(u.getProgressiveAucErrorBound()), Quality.of(u.getLoglossZ()), u.getDriftSuspected());
   }
 }

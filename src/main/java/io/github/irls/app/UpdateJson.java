@@ -51,6 +51,14 @@ public final class UpdateJson {
       g.writeStringField("status", u.getStatus());
       g.writeStringField("status_reason", u.getStatusReason());
       number(g, "ridge_added", u.getRidgeAdded());
+      nullable(g, "progressive_logloss", u.getProgressiveLogloss());
+      nullable(g, "progressive_brier", u.getProgressiveBrier());
+      nullable(g, "expected_positives", u.getExpectedPositives());
+      nullable(g, "observed_positives", u.getObservedPositives());
+      nullable(g, "progressive_auc", u.getProgressiveAuc());
+      nullable(g, "progressive_auc_error_bound", u.getProgressiveAucErrorBound());
+      nullable(g, "logloss_z", u.getLoglossZ());
+      g.writeBooleanField("drift_suspected", u.getDriftSuspected());
       g.writeEndObject();
     } catch (final IOException e) {
       throw new UncheckedIOException(e);
@@ -65,6 +73,10 @@ public final class UpdateJson {
       number(g, null, v);
     }
     g.writeEndArray();
+  }
+
+  private static void nullable(final JsonGenerator g, final String name, final Double v) throws IOException {
+    number(g, name, v == null ? Double.NaN : v);
   }
 
   private static void number(final JsonGenerator g, final String name, final double v) throws IOException {

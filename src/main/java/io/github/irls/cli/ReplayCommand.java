@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
           + "version: model, version, window_start, window_end, window_events, window_weight, "
           + "events_total, weight_total, late_events, feature_names, coefficients, std_errors, "
           + "window_loglik, gradient_norm, step_norm, iterations, step_mode, status, status_reason, "
-          + "ridge_added.",
+          + "ridge_added, and the window's progressive validation: progressive_logloss, progressive_brier, "
+          + "expected_positives, observed_positives, progressive_auc, progressive_auc_error_bound, logloss_z, "
+          + "drift_suspected (README: How good is each model).",
       "Windows close by count only (the file carries no event times); the last partial window of "
           + "each key is closed at the end. The run's topics are deleted afterwards.",
       "",

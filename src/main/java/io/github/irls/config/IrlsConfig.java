@@ -97,6 +97,11 @@ public final class IrlsConfig extends AbstractConfig {
       "In step mode hybrid: how many of a model's first windows (since it started or was reset) iterate to"
           + " convergence before its steps become single Newton steps.";
 
+  public static final String DRIFT_Z_THRESHOLD_CONFIG = "drift.z.threshold";
+  public static final String DRIFT_Z_THRESHOLD_DOC =
+      "An update whose logloss_z (how surprising the window's progressive log-loss is under the model, about"
+          + " N(0, 1) while the model describes the data) exceeds this is marked drift_suspected.";
+
   public static final String WINDOW_MEMORY_BYTES_CONFIG = "window.memory.bytes";
   public static final String WINDOW_MEMORY_BYTES_DOC =
       "Open-window state each task keeps in memory between commits (beyond it, windows are read back from"
@@ -213,6 +218,8 @@ public final class IrlsConfig extends AbstractConfig {
               Importance.HIGH, STEP_MODE_DOC)
           .define(HYBRID_WARMUP_WINDOWS_CONFIG, Type.INT, TopologySettings.DEFAULT_HYBRID_WARMUP_WINDOWS,
               Range.atLeast(0), Importance.MEDIUM, HYBRID_WARMUP_WINDOWS_DOC)
+          .define(DRIFT_Z_THRESHOLD_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_DRIFT_Z_THRESHOLD,
+              finiteAtLeast(0.5), Importance.MEDIUM, DRIFT_Z_THRESHOLD_DOC)
           .define(LAMBDA_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_LAMBDA, finiteAtLeast(0.0),
               Importance.MEDIUM, LAMBDA_DOC)
           .define(LAMBDA_INTERCEPT_CONFIG, Type.DOUBLE, TopologySettings.DEFAULT_LAMBDA_INTERCEPT, finiteAtLeast(0.0),
@@ -252,7 +259,7 @@ public final class IrlsConfig extends AbstractConfig {
       Set.of(INPUT_TOPIC_CONFIG, OUTPUT_TOPIC_CONFIG, DLQ_TOPIC_CONFIG, MODEL_SPECS_TOPIC_CONFIG,
           INPUT_FORMAT_CONFIG, WINDOW_EVENTS_CONFIG, WINDOW_MS_CONFIG, IDLE_CLOSE_MS_CONFIG,
           GRACE_MS_CONFIG, STEP_MODE_CONFIG, LAMBDA_CONFIG, LAMBDA_INTERCEPT_CONFIG, GAMMA_CONFIG,
-          MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
+          MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, DRIFT_Z_THRESHOLD_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
           HTTP_ADVERTISED_HOST_CONFIG, TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG);
 
   /** Streams settings whose values this class owns (the rest of the originals pass through). */
@@ -446,6 +453,7 @@ public final class IrlsConfig extends AbstractConfig {
         .publishCovariance(publishCovariance())
         .hybridWarmupWindows(getInt(HYBRID_WARMUP_WINDOWS_CONFIG))
         .windowMemoryBytes(getLong(WINDOW_MEMORY_BYTES_CONFIG))
+        .driftZThreshold(getDouble(DRIFT_Z_THRESHOLD_CONFIG))
         .build();
   }
 

@@ -27,6 +27,8 @@ public final class Accumulator {
   private final double[] rankFourWeights = new double[4];
   private final double[] rankFourScores = new double[4];
   private final double[] rankFourEtas = new double[4];
+  /** The linear predictor of the last observation added. */
+  private double lastEta = Double.NaN;
   private long count;
   private double weightSum;
   private double logLikelihood;
@@ -115,6 +117,7 @@ public final class Accumulator {
     for (int j = 0; j < p; j++) {
       eta += b[j + 1] * x[from + j];
     }
+    lastEta = eta;
     count++;
     weightSum += weight;
     if (Math.abs(eta) > EXTREME_ETA) {
@@ -312,6 +315,11 @@ public final class Accumulator {
   /** The score {@code X'(w (y - mu))} for the logit link (a view; do not modify). */
   public double[] score() {
     return score;
+  }
+
+  /** The linear predictor of the last observation added, at {@link #beta()} ({@code NaN} before any). */
+  public double lastLinearPredictor() {
+    return lastEta;
   }
 
   public long count() {

@@ -17,6 +17,7 @@ public final class WindowStatistics {
   private final int p;
   private final Accumulator accumulator;
   private final double[] maxAbs;
+  private final ProgressiveScore progressive = new ProgressiveScore();
 
   /** Empty statistics of a model with {@code p} features at {@code b = 0}. */
   public WindowStatistics(final int p) {
@@ -43,12 +44,15 @@ public final class WindowStatistics {
   public WindowStatistics reset(final double[] beta) {
     accumulator.reset(beta);
     Arrays.fill(maxAbs, 0.0);
+    progressive.reset();
     return this;
   }
 
   /** Adds one event whose features are {@code x[from .. from + p)} (not modified). */
   public void add(final double[] x, final int from, final double y, final double weight, final double offset) {
     accumulator.add(x, from, y, weight, offset);
+    // the coefficients the statistics are at are those in force: the event is scored before it is learned from
+    progressive.add(accumulator.lastLinearPredictor(), y, weight);
     for (int j = 0; j < p; j++) {
       final double a = Math.abs(x[from + j]);
       if (a > maxAbs[j]) {
@@ -74,7 +78,16 @@ public final class WindowStatistics {
     accumulator.restore(beta, packedInformation, score, count, weightSum, logLikelihood, 0.0, extremeFitted,
         nonFinite);
     System.arraycopy(maxAbsFeatures, 0, maxAbs, 0, p);
+    progressive.reset();
     return this;
+  }
+
+  /**
+   * The progressive score of the window's events at {@link #beta} (the coefficients in force when
+   * they came): read it, or restore saved state into it after {@link #restore}.
+   */
+  public ProgressiveScore progressive() {
+    return progressive;
   }
 
   /** The number of features {@code p}. */

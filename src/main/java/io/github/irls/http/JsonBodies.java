@@ -1,5 +1,7 @@
 package io.github.irls.http;
 
+import io.github.irls.query.Quality;
+import java.util.OptionalDouble;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -89,6 +91,7 @@ final class JsonBodies {
         g.writeEndObject();
       }
       g.writeEndArray();
+      quality(g, m.quality());
       counts(g, "dead_letters", m.deadLetters());
       if (m.covariance().isPresent()) {
         numbers(g, "covariance", m.covariance().get());
@@ -107,6 +110,12 @@ final class JsonBodies {
     summary.put("version", m.version());
     summary.put("events_total", m.eventsTotal());
     summary.put("status", m.status());
+    if (m.quality().logLossZ().isPresent() && Double.isFinite(m.quality().logLossZ().getAsDouble())) {
+      summary.put("last_logloss_z", m.quality().logLossZ().getAsDouble());
+    } else {
+      summary.putNull("last_logloss_z");
+    }
+    summary.put("drift_suspected", m.quality().driftSuspected());
     // Keys may hold '/' or spaces: the link must be one path segment, as the route decodes it.
     summary.put("href", "/models/" + URLEncoder.encode(m.key(), StandardCharsets.UTF_8).replace("+", "%20"));
     return summary;
@@ -171,6 +180,7 @@ final class JsonBodies {
         g.writeEndArray();
         numbers(g, "coefficients", e.coefficients());
         numbers(g, "std_errors", e.stdErrors());
+        quality(g, e.quality());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -179,6 +189,26 @@ final class JsonBodies {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * The progressive validation of a window as the fields of the update that published it
+   * ({@code progressive_logloss}, ..., {@code logloss_z}: null when unknown; {@code drift_suspected}).
+   */
+  private static void quality(final JsonGenerator g, final Quality q) throws IOException {
+    optionalField(g, "progressive_logloss", q.logLoss());
+    optionalField(g, "progressive_brier", q.brier());
+    optionalField(g, "expected_positives", q.expectedPositives());
+    optionalField(g, "observed_positives", q.observedPositives());
+    optionalField(g, "progressive_auc", q.auc());
+    optionalField(g, "progressive_auc_error_bound", q.aucErrorBound());
+    optionalField(g, "logloss_z", q.logLossZ());
+    g.writeBooleanField("drift_suspected", q.driftSuspected());
+  }
+
+  private static void optionalField(final JsonGenerator g, final String name, final OptionalDouble v)
+      throws IOException {
+    numberField(g, name, v.isPresent() ? v.getAsDouble() : Double.NaN);
+  }
 
   /** Counts by name, names sorted so that the same counts always read the same. */
   private static void counts(final JsonGenerator g, final String name, final Map<String, Long> counts)

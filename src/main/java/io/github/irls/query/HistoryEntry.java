@@ -15,6 +15,7 @@ import java.util.List;
  * @param stdErrors their standard errors
  * @param status the step's status, e.g. OK or SEPARATION
  * @param statusReason why, when the status is not OK; empty otherwise
+ * @param quality the progressive validation of the update's window
  */
 public record HistoryEntry(
     long version,
@@ -25,9 +26,19 @@ public record HistoryEntry(
     double[] coefficients,
     double[] stdErrors,
     String status,
-    String statusReason) {
+    String statusReason,
+    Quality quality) {
 
   public HistoryEntry {
     featureNames = List.copyOf(featureNames);
+    java.util.Objects.requireNonNull(quality, "quality");
+  }
+
+  /** An entry whose window's quality is not known. */
+  public HistoryEntry(final long version, final long windowEnd, final long windowEvents, final long eventsTotal,
+      final List<String> featureNames, final double[] coefficients, final double[] stdErrors, final String status,
+      final String statusReason) {
+    this(version, windowEnd, windowEvents, eventsTotal, featureNames, coefficients, stdErrors, status, statusReason,
+        Quality.NONE);
   }
 }

@@ -24,7 +24,9 @@ import java.util.TreeMap;
  * @param statusReason why, when the status is not OK
  * @param updatedAtMs wall-clock time (ms) of the latest step (-1 when unknown)
  * @param windowEnd event time of the latest closed window's latest event (-1 before the first)
+ * @param quality the progressive validation of the last window ({@link Quality#NONE} when unknown)
  * @param deadLetters records of this model key sent to the dead-letter topic, by reason code
+ * @param quality the progressive validation of the last window ({@link Quality#NONE} when unknown)
  */
 public record ModelView(
     String key,
@@ -40,16 +42,27 @@ public record ModelView(
     String statusReason,
     long updatedAtMs,
     long windowEnd,
-    Map<String, Long> deadLetters) {
+    Map<String, Long> deadLetters,
+    Quality quality) {
 
   public ModelView {
     featureNames = List.copyOf(featureNames);
     deadLetters = Collections.unmodifiableMap(new TreeMap<>(deadLetters));
+    java.util.Objects.requireNonNull(quality, "quality");
+  }
+
+  /** A view whose last window's quality is not known. */
+  public ModelView(final String key, final long version, final List<String> featureNames,
+      final double[] coefficients, final double[] stdErrors, final Optional<double[]> covariance,
+      final long eventsTotal, final double weightTotal, final long openWindowEvents, final String status,
+      final String statusReason, final long updatedAtMs, final long windowEnd, final Map<String, Long> deadLetters) {
+    this(key, version, featureNames, coefficients, stdErrors, covariance, eventsTotal, weightTotal, openWindowEvents,
+        status, statusReason, updatedAtMs, windowEnd, deadLetters, Quality.NONE);
   }
 
   /** This view with {@code counts} as its dead-letter counts. */
   public ModelView withDeadLetters(final Map<String, Long> counts) {
     return new ModelView(key, version, featureNames, coefficients, stdErrors, covariance, eventsTotal, weightTotal,
-        openWindowEvents, status, statusReason, updatedAtMs, windowEnd, counts);
+        openWindowEvents, status, statusReason, updatedAtMs, windowEnd, counts, quality);
   }
 }

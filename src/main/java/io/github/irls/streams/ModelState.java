@@ -1,5 +1,8 @@
 package io.github.irls.streams;
 
+import io.github.irls.glm.ProgressiveValidation;
+import java.util.Objects;
+import java.util.Optional;
 import io.github.irls.glm.CoefficientNames;
 import io.github.irls.glm.Posterior;
 import io.github.irls.glm.StepStatus;
@@ -25,6 +28,9 @@ import java.util.List;
  * @param stepsSinceReset steps taken since the model started or was last reset (step mode {@code
  *     hybrid} iterates on a model's first windows)
  * @param posterior {@code b_t}, its standard errors and {@code P_t}
+ * @param validation the progressive validation of the last closed window (empty before the first,
+ *     after a reset, or for a model stored before it was kept)
+ * @param driftSuspected whether the last update was marked {@code drift_suspected}
  */
 public record ModelState(
     int features,
@@ -38,10 +44,13 @@ public record ModelState(
     List<String> featureNames,
     long updatedAtMs,
     long stepsSinceReset,
-    Posterior posterior) {
+    Posterior posterior,
+    Optional<ProgressiveValidation> validation,
+    boolean driftSuspected) {
 
   public ModelState {
     featureNames = List.copyOf(featureNames);
+    Objects.requireNonNull(validation, "validation");
     if (posterior.features() != features) {
       throw new IllegalArgumentException(
           "a model with " + features + " features needs a posterior of dimension " + (features + 1));

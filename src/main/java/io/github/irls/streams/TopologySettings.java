@@ -29,6 +29,8 @@ import java.util.Objects;
  *     reset) that iterate before its steps become single Newton steps (>= 0)
  * @param windowMemoryBytes how much written open-window state a task keeps in memory (>= 0); more is
  *     read back from the store when needed
+ * @param driftZThreshold an update whose {@code logloss_z} exceeds this is marked {@code
+ *     drift_suspected} (finite and > 0)
  */
 public record TopologySettings(
     String eventsTopic,
@@ -48,7 +50,8 @@ public record TopologySettings(
     boolean publishCovariance,
     int maxFeatures,
     int hybridWarmupWindows,
-    long windowMemoryBytes) {
+    long windowMemoryBytes,
+    double driftZThreshold) {
 
   public static final String DEFAULT_EVENTS_TOPIC = "irls.events";
   public static final String DEFAULT_COEFFICIENTS_TOPIC = "irls.coefficients";
@@ -72,12 +75,15 @@ public record TopologySettings(
   public static final int DEFAULT_HYBRID_WARMUP_WINDOWS = 2;
   /** 64 MiB per task: about 70,000 newton windows of 10 features. */
   public static final long DEFAULT_WINDOW_MEMORY_BYTES = 64L * 1024 * 1024;
+  /** Four standard deviations: about one false alarm in 30,000 windows of a model that is right. */
+  public static final double DEFAULT_DRIFT_Z_THRESHOLD = 4.0;
 
   private static final TopologySettings DEFAULTS = new TopologySettings(
       DEFAULT_EVENTS_TOPIC, DEFAULT_COEFFICIENTS_TOPIC, DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_MODEL_SPECS_TOPIC,
       DEFAULT_INPUT_FORMAT, DEFAULT_WINDOW_EVENTS, DEFAULT_WINDOW_MS, DEFAULT_IDLE_CLOSE_MS, DEFAULT_GRACE_MS,
       DEFAULT_STEP_MODE, DEFAULT_LAMBDA, DEFAULT_LAMBDA_INTERCEPT, DEFAULT_GAMMA, DEFAULT_MAX_ITERATIONS,
-      DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES, DEFAULT_HYBRID_WARMUP_WINDOWS, DEFAULT_WINDOW_MEMORY_BYTES);
+      DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES, DEFAULT_HYBRID_WARMUP_WINDOWS, DEFAULT_WINDOW_MEMORY_BYTES,
+      DEFAULT_DRIFT_Z_THRESHOLD);
 
   public TopologySettings {
     Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -98,6 +104,8 @@ public record TopologySettings(
     require(maxFeatures >= 0, "maxFeatures must be >= 0, got " + maxFeatures);
     require(hybridWarmupWindows >= 0, "hybridWarmupWindows must be >= 0, got " + hybridWarmupWindows);
     require(windowMemoryBytes >= 0, "windowMemoryBytes must be >= 0, got " + windowMemoryBytes);
+    require(Double.isFinite(driftZThreshold) && driftZThreshold > 0,
+        "driftZThreshold must be finite and > 0, got " + driftZThreshold);
   }
 
   /** The {@code DEFAULT_*} values: Avro input, windows of 1000 events or 60 s, renewable steps. */
@@ -144,6 +152,7 @@ public record TopologySettings(
     private int maxFeatures;
     private int hybridWarmupWindows;
     private long windowMemoryBytes;
+    private double driftZThreshold;
 
     private Builder(final TopologySettings from) {
       eventsTopic = from.eventsTopic;
@@ -164,6 +173,7 @@ public record TopologySettings(
       maxFeatures = from.maxFeatures;
       hybridWarmupWindows = from.hybridWarmupWindows;
       windowMemoryBytes = from.windowMemoryBytes;
+      driftZThreshold = from.driftZThreshold;
     }
 
     public Builder eventsTopic(final String value) {
@@ -256,6 +266,11 @@ public record TopologySettings(
       return this;
     }
 
+    public Builder driftZThreshold(final double value) {
+      driftZThreshold = value;
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -265,7 +280,7 @@ public record TopologySettings(
     public TopologySettings build() {
       return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
           windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
-          publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes);
+          publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes, driftZThreshold);
     }
   }
 }

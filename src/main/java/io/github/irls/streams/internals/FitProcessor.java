@@ -3,6 +3,8 @@ package io.github.irls.streams.internals;
 import io.github.irls.avro.ModelSpec;
 import io.github.irls.glm.Design;
 import io.github.irls.glm.Posterior;
+import io.github.irls.glm.ProgressiveScore;
+import io.github.irls.glm.ProgressiveValidation;
 import io.github.irls.glm.StepOptions;
 import io.github.irls.glm.StepResult;
 import io.github.irls.glm.StepStatus;
@@ -321,10 +323,13 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     final int p = w.features;
     final WindowFold.Closed closed = new WindowFold.Closed(w.start, w.end, w.count, w.weight, w.late);
     final Function<Posterior, StepResult> step;
+    final Function<Posterior, ProgressiveValidation> scoring;
     final StepMode taken;
     if (w.kind == KeyWindow.Kind.STATISTICS) {
       final WindowStatistics statistics = w.statistics;
       step = previous -> StreamingStep.take(statistics, previous, StepOptions.newton(spec.gamma()));
+      // scored event by event at the coefficients the statistics were accumulated at
+      scoring = previous -> statistics.progressive().result();
       taken = StepMode.NEWTON;
     } else {
       final Design.Builder builder = builders.computeIfAbsent(p, k -> Design.builder(k, 256));
@@ -336,6 +341,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
       final Design design = builder.build();
       step = previous -> StreamingStep.take(design, previous,
           StepOptions.renewable(settings.maxIterations(), spec.gamma()));
+      scoring = previous -> ProgressiveScore.of(design, previous.coefficients());
       taken = StepMode.RENEWABLE;
     }
     if (closed.events() == 0) {
@@ -346,7 +352,8 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
     final String modelKey = utf8(w.key);
     final long stepStarted = System.nanoTime();
     final WindowFold.Outcome outcome = WindowFold.fold(modelKey, models.get(modelKey), p, closed, spec, step,
-        taken.configName(), settings.publishCovariance(), context().currentSystemTimeMs());
+        scoring, taken.configName(), settings.publishCovariance(), settings.driftZThreshold(),
+        context().currentSystemTimeMs());
     w.clear();
     windows.changed(w);
     models.put(modelKey, outcome.model());

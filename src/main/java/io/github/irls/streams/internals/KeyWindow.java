@@ -1,6 +1,7 @@
 package io.github.irls.streams.internals;
 
 import io.github.irls.glm.Design;
+import io.github.irls.glm.ProgressiveScore;
 import io.github.irls.glm.WindowStatistics;
 import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.streams.OpenWindow;
@@ -22,8 +23,10 @@ import java.nio.charset.StandardCharsets;
  * <p>The header record (big-endian): format byte 2, int features, long start, end, count, double
  * weight, long late, long lastActivity (stream time), byte kind, long firstChunk, long nextChunk;
  * then for a {@code STATISTICS} window: long count, double weight sum, double log-likelihood, long extreme
- * fits, byte non-finite, d coefficients, d(d+1)/2 packed information, d score, p max |x_j|:
- * {@code 103 + 8 (d(d+1)/2 + 3d - 1)} bytes in all, whatever the window size.
+ * fits, byte non-finite, d coefficients, d(d+1)/2 packed information, d score, p max |x_j|, then
+ * the window's progressive score ({@link ProgressiveScore#STATE_SIZE} doubles): {@code 103 + 8
+ * (d(d+1)/2 + 3d - 1 + STATE_SIZE)} bytes in all, whatever the window size. A statistics record
+ * written before the progressive score existed (without it) is read with an empty score.
  */
 final class KeyWindow {
 
@@ -163,7 +166,7 @@ final class KeyWindow {
   byte[] encode() {
     final boolean stats = kind == Kind.STATISTICS;
     final int d = features + 1;
-    final int size = HEADER + (stats ? 8 * 4 + 1 + 8 * (2 * d + PackedSymmetric.size(d) + features) : 0);
+    final int size = HEADER + (stats ? statisticsBytes(features) + 8 * ProgressiveScore.STATE_SIZE : 0);
     final byte[] b = new byte[size];
     b[0] = FORMAT;
     Bin.putInt(b, 1, features);
@@ -187,9 +190,18 @@ final class KeyWindow {
       at = putAll(b, at, statistics.beta());
       at = putAll(b, at, statistics.packedInformation());
       at = putAll(b, at, statistics.score());
-      putAll(b, at, statistics.maxAbsFeatures());
+      at = putAll(b, at, statistics.maxAbsFeatures());
+      final double[] progressive = new double[ProgressiveScore.STATE_SIZE];
+      statistics.progressive().state(progressive, 0);
+      putAll(b, at, progressive);
     }
     return b;
+  }
+
+  /** Bytes of a newton window's statistics after the header, the progressive score not included. */
+  private static int statisticsBytes(final int p) {
+    final int d = p + 1;
+    return 8 * 4 + 1 + 8 * (2 * d + PackedSymmetric.size(d) + p);
   }
 
   /** Reads a header record; null when {@code value} is not one. */
@@ -216,7 +228,8 @@ final class KeyWindow {
     if (w.kind == Kind.STATISTICS) {
       final int p = w.features;
       final int d = p + 1;
-      if (p < 0 || value.length != HEADER + 33 + 8 * (2 * d + PackedSymmetric.size(d) + p)) {
+      final boolean withScore = p >= 0 && value.length == HEADER + statisticsBytes(p) + 8 * ProgressiveScore.STATE_SIZE;
+      if (p < 0 || !withScore && value.length != HEADER + statisticsBytes(p)) {
         return null;
       }
       int at = HEADER;
@@ -233,8 +246,12 @@ final class KeyWindow {
       final double[] score = getAll(value, at, d);
       at += 8 * d;
       final double[] maxAbs = getAll(value, at, p);
+      at += 8 * p;
       w.statistics = new WindowStatistics(p).restore(beta, information, score, maxAbs, n, weightSum,
           logLikelihood, extreme, nonFinite);
+      if (withScore) {
+        w.statistics.progressive().restore(getAll(value, at, ProgressiveScore.STATE_SIZE), 0);
+      }
     } else if (value.length != HEADER) {
       return null;
     }

@@ -1,5 +1,8 @@
 package io.github.irls.streams.internals;
 
+import io.github.irls.glm.ProgressiveValidation;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import io.github.irls.glm.Posterior;
 import io.github.irls.glm.StepStatus;
 import io.github.irls.glm.linalg.PackedSymmetric;
@@ -18,13 +21,18 @@ import org.apache.kafka.common.serialization.Serializer;
  * 2, int p, long version, long eventsTotal, double weightTotal, long lateEventsTotal, long
  * lastWindowEnd, long updatedAtMs, long stepsSinceReset, then the status, the status reason and the feature names as
  * strings (int length, UTF-8 bytes; the names preceded by their int count), then d coefficients, d
- * standard errors and d(d+1)/2 packed precision values. Written once per closed window, never per
- * event. Format 1 (before the status reason, names and update time were kept) is still read.
+ * standard errors and d(d+1)/2 packed precision values; then (format 3) byte 1 and the last window's
+ * progressive validation (weight, log-loss, Brier, expected and observed positives, AUC, its error
+ * bound, log-loss z; NaN for an absent one) or byte 0 for none, and byte drift-suspected. Written
+ * once per closed window, never per event. Formats 1 (before the status reason, names and update
+ * time were kept) and 2 (before the validation) are still read.
  */
 public final class ModelStateSerde implements Serde<ModelState> {
 
-  static final byte FORMAT = 2;
+  static final byte FORMAT = 3;
+  static final byte FORMAT_2 = 2;
   static final byte FORMAT_1 = 1;
+  private static final int VALIDATION_BYTES = 1 + 8 * 8 + 1;
 
   private final Serializer<ModelState> serializer = (topic, state) -> encode(state);
   private final Deserializer<ModelState> deserializer = (topic, bytes) -> decode(bytes);
@@ -53,7 +61,7 @@ public final class ModelStateSerde implements Serde<ModelState> {
       namesSize += 4 + names[j].length;
     }
     final int size = 1 + 4 + 8 * 7 + 4 + status.length + 4 + reason.length + namesSize
-        + 8 * (2 * d + PackedSymmetric.size(d));
+        + 8 * (2 * d + PackedSymmetric.size(d)) + VALIDATION_BYTES;
     final ByteBuffer b = ByteBuffer.allocate(size);
     b.put(FORMAT).putInt(s.features()).putLong(s.version()).putLong(s.eventsTotal())
         .putDouble(s.weightTotal()).putLong(s.lateEventsTotal()).putLong(s.lastWindowEnd())
@@ -72,6 +80,15 @@ public final class ModelStateSerde implements Serde<ModelState> {
     for (final double v : posterior.packedPrecision()) {
       b.putDouble(v);
     }
+    if (s.validation().isPresent()) {
+      final ProgressiveValidation v = s.validation().get();
+      b.put((byte) 1).putDouble(v.weight()).putDouble(v.logLoss()).putDouble(v.brier())
+          .putDouble(v.expectedPositives()).putDouble(v.observedPositives()).putDouble(v.auc().orElse(Double.NaN))
+          .putDouble(v.aucErrorBound().orElse(Double.NaN)).putDouble(v.logLossZ().orElse(Double.NaN));
+    } else {
+      b.put((byte) 0).put(new byte[8 * 8]);
+    }
+    b.put((byte) (s.driftSuspected() ? 1 : 0));
     return b.array();
   }
 
@@ -82,7 +99,7 @@ public final class ModelStateSerde implements Serde<ModelState> {
     try {
       final ByteBuffer b = ByteBuffer.wrap(bytes);
       final byte format = b.get();
-      if (format != FORMAT && format != FORMAT_1) {
+      if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
         throw new SerializationException("Unknown model state format " + format);
       }
       final int p = b.getInt();
@@ -91,13 +108,14 @@ public final class ModelStateSerde implements Serde<ModelState> {
       final double weightTotal = b.getDouble();
       final long late = b.getLong();
       final long lastEnd = b.getLong();
-      final long updatedAt = format == FORMAT ? b.getLong() : -1;
+      final boolean since2 = format != FORMAT_1;
+      final long updatedAt = since2 ? b.getLong() : -1;
       // format 1 knew no step count: such a model counts as warmed up (it has a version)
-      final long steps = format == FORMAT ? b.getLong() : version;
+      final long steps = since2 ? b.getLong() : version;
       final String statusName = string(b);
-      final String reason = format == FORMAT ? string(b) : "";
+      final String reason = since2 ? string(b) : "";
       final List<String> names = new ArrayList<>();
-      if (format == FORMAT) {
+      if (since2) {
         final int count = b.getInt();
         for (int j = 0; j < count; j++) {
           names.add(string(b));
@@ -107,18 +125,33 @@ public final class ModelStateSerde implements Serde<ModelState> {
       final double[] coefficients = doubles(b, d);
       final double[] se = doubles(b, d);
       final double[] precision = doubles(b, PackedSymmetric.size(d));
+      Optional<ProgressiveValidation> validation = Optional.empty();
+      boolean drift = false;
+      if (format == FORMAT) {
+        final boolean present = b.get() != 0;
+        final double[] v = doubles(b, 8);
+        if (present) {
+          validation = Optional.of(new ProgressiveValidation(v[0], v[1], v[2], v[3], v[4], optional(v[5]),
+              optional(v[6]), optional(v[7])));
+        }
+        drift = b.get() != 0;
+      }
       if (b.hasRemaining()) {
         throw new SerializationException("Trailing bytes after a model state");
       }
       final StepStatus status = statusName.isEmpty() ? StepStatus.NO_UPDATE_YET : StepStatus.valueOf(statusName);
       return new ModelState(p, version, eventsTotal, weightTotal, late, lastEnd, status, reason, names, updatedAt,
-          steps, new Posterior(coefficients, se, precision));
+          steps, new Posterior(coefficients, se, precision), validation, drift);
     } catch (final RuntimeException e) {
       if (e instanceof SerializationException se) {
         throw se;
       }
       throw new SerializationException("Corrupt model state (" + bytes.length + " bytes)", e);
     }
+  }
+
+  private static OptionalDouble optional(final double v) {
+    return Double.isNaN(v) ? OptionalDouble.empty() : OptionalDouble.of(v);
   }
 
   private static byte[] utf8(final String s) {

@@ -1,5 +1,8 @@
 package io.github.irls.streams.internals;
 
+import io.github.irls.glm.ProgressiveValidation;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.glm.Posterior;
 import io.github.irls.glm.StepResult;
@@ -48,10 +51,16 @@ final class WindowFold {
    * @param stepMode the step mode published with the update
    */
   static Outcome fold(final String modelKey, final ModelState stored, final int p, final Closed closed,
-      final EffectiveSpec spec, final Function<Posterior, StepResult> step, final String stepMode,
-      final boolean publishCovariance, final long nowMs) {
+      final EffectiveSpec spec, final Function<Posterior, StepResult> step,
+      final Function<Posterior, ProgressiveValidation> scoring, final String stepMode,
+      final boolean publishCovariance, final double driftZThreshold, final long nowMs) {
     final boolean reset = isReset(stored);
     final ModelState previous = continues(stored, p) ? stored : startOver(stored, p, spec, nowMs);
+    // the window's events were in force under the previous coefficients: scored before the step
+    final ProgressiveValidation validation = scoring.apply(previous.posterior());
+    final Optional<ProgressiveValidation> scored =
+        validation.weight() > 0 ? Optional.of(validation) : Optional.empty();
+    final boolean drift = validation.driftSuspected(driftZThreshold);
     final StepResult result = step.apply(previous.posterior());
     final String reason =
         reset ? RESET_REASON + (result.reason().isEmpty() ? "" : "; " + result.reason()) : result.reason();
@@ -60,10 +69,10 @@ final class WindowFold {
     final ModelState next = result.accepted()
         ? new ModelState(p, previous.version() + 1, previous.eventsTotal() + closed.events(),
             previous.weightTotal() + closed.weight(), previous.lateEventsTotal() + closed.late(), closed.end(),
-            result.status(), reason, names, nowMs, steps, result.posterior())
+            result.status(), reason, names, nowMs, steps, result.posterior(), scored, drift)
         : new ModelState(p, previous.version() + 1, previous.eventsTotal(), previous.weightTotal(),
             previous.lateEventsTotal(), closed.end(), result.status(), reason, names, nowMs, steps,
-            previous.posterior());
+            previous.posterior(), scored, drift);
     final CoefficientUpdate update =
         CoefficientUpdate.newBuilder()
             .setModelKey(modelKey)
@@ -87,6 +96,14 @@ final class WindowFold {
             .setStatus(next.lastStatus())
             .setStatusReason(reason)
             .setRidgeAdded(saturated(result.ridgeAdded(), Double.MAX_VALUE))
+            .setProgressiveLogloss(scored.map(ProgressiveValidation::logLoss).orElse(null))
+            .setProgressiveBrier(scored.map(ProgressiveValidation::brier).orElse(null))
+            .setExpectedPositives(scored.map(ProgressiveValidation::expectedPositives).orElse(null))
+            .setObservedPositives(scored.map(ProgressiveValidation::observedPositives).orElse(null))
+            .setProgressiveAuc(boxed(validation.auc()))
+            .setProgressiveAucErrorBound(boxed(validation.aucErrorBound()))
+            .setLoglossZ(boxed(validation.logLossZ()))
+            .setDriftSuspected(drift)
             .build();
     return new Outcome(next, update);
   }
@@ -97,7 +114,8 @@ final class WindowFold {
    */
   static ModelState reset(final ModelState stored, final EffectiveSpec defaults, final long nowMs) {
     return new ModelState(stored.features(), stored.version(), 0, 0.0, 0, -1, StepStatus.RESET, "", List.of(),
-        nowMs, 0, Posterior.initial(stored.features(), defaults.lambdaIntercept(), defaults.lambda()));
+        nowMs, 0, Posterior.initial(stored.features(), defaults.lambdaIntercept(), defaults.lambda()),
+        Optional.empty(), false);
   }
 
   /**
@@ -130,7 +148,12 @@ final class WindowFold {
   private static ModelState startOver(final ModelState stored, final int p, final EffectiveSpec spec,
       final long nowMs) {
     return new ModelState(p, stored == null ? 0 : stored.version(), 0, 0.0, 0, -1, StepStatus.NO_UPDATE_YET, "",
-        List.of(), nowMs, 0, Posterior.initial(p, spec.lambdaIntercept(), spec.lambda()));
+        List.of(), nowMs, 0, Posterior.initial(p, spec.lambdaIntercept(), spec.lambda()), Optional.empty(), false);
+  }
+
+  /** An optional value as the nullable field Avro's generated classes take. */
+  private static Double boxed(final OptionalDouble v) {
+    return v.isPresent() ? v.getAsDouble() : null;
   }
 
   private static List<Double> boxed(final double[] v) {

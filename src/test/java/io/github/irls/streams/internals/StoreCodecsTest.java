@@ -13,6 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
+import io.github.irls.glm.ProgressiveScore;
+import io.github.irls.glm.ProgressiveValidation;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 class StoreCodecsTest {
 
@@ -21,7 +25,9 @@ class StoreCodecsTest {
     // Given a model with p = 2
     final ModelState state = new ModelState(2, 7, 7000, 6500.5, 3, 123456L, StepStatus.NOT_POSITIVE_DEFINITE,
         "information not positive definite", List.of("age", "income"), 987654L, 6,
-        new Posterior(new double[] {-1, 0.5, 2}, new double[] {0.1, 0.2, 0.3}, new double[] {1, 2, 3, 4, 5, 6}));
+        new Posterior(new double[] {-1, 0.5, 2}, new double[] {0.1, 0.2, 0.3}, new double[] {1, 2, 3, 4, 5, 6}),
+        Optional.of(new ProgressiveValidation(6500.5, 0.61, 0.21, 3100.25, 3050.0, OptionalDouble.of(0.71),
+            OptionalDouble.of(0.004), OptionalDouble.of(4.5))), true);
 
     // When it is encoded and decoded
     final ModelState back = ModelStateSerde.decode(ModelStateSerde.encode(state));
@@ -34,7 +40,7 @@ class StoreCodecsTest {
   void shouldRefuseATruncatedModelState() {
     // Given an encoded model cut short
     final byte[] bytes = ModelStateSerde.encode(new ModelState(1, 1, 1, 1, 0, 0, StepStatus.OK, "", List.of(), 0, 0,
-        new Posterior(new double[2], new double[2], new double[3])));
+        new Posterior(new double[2], new double[2], new double[3]), Optional.empty(), false));
     final byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length - 3);
 
     // When it is decoded, Then a SerializationException names the problem
@@ -74,7 +80,8 @@ class StoreCodecsTest {
     final byte[] bytes = w.encode();
     final KeyWindow back = KeyWindow.decode(w.key, bytes);
 
-    // Then its statistics are those it had, within the budget of 8 (d(d+1)/2 + 3d + 16) bytes
+    // Then its statistics are those it had, within the budget of 8 (d(d+1)/2 + 3d + 16) bytes, and
+    // its progressive score (issue 12: a fixed 8 * STATE_SIZE bytes more, whatever d and the window)
     assertThat(back.kind).isEqualTo(KeyWindow.Kind.STATISTICS);
     assertThat(back.statistics.beta()).containsExactly(0.5, -1, 2);
     assertThat(back.statistics.packedInformation()).containsExactly(w.statistics.packedInformation());
@@ -82,7 +89,27 @@ class StoreCodecsTest {
     assertThat(back.statistics.maxAbsFeatures()).containsExactly(1.5, 4.0);
     assertThat(back.statistics.count()).isEqualTo(2);
     assertThat(back.statistics.logLikelihood()).isEqualTo(w.statistics.logLikelihood());
-    assertThat(bytes.length).isEqualTo(103 + 8 * (6 + 9 - 1)).isLessThanOrEqualTo(8 * (6 + 9 + 16));
+    assertThat(back.statistics.progressive().result()).isEqualTo(w.statistics.progressive().result());
+    final int scoreBytes = 8 * ProgressiveScore.STATE_SIZE;
+    assertThat(bytes.length - scoreBytes).isEqualTo(103 + 8 * (6 + 9 - 1)).isLessThanOrEqualTo(8 * (6 + 9 + 16));
+    assertThat(scoreBytes).isEqualTo(8 * (8 + 2 * 64));
+  }
+
+  @Test
+  void shouldReadANewtonWindowWrittenBeforeTheProgressiveScoreWithAnEmptyScore() {
+    // Given a newton window's record as written before the progressive score was kept
+    final KeyWindow w = new KeyWindow("k".getBytes(StandardCharsets.UTF_8), 2);
+    w.openStatistics(5, new double[] {0.5, -1, 2});
+    w.add(new double[] {1.5, -2.0}, 1.0, 3.0, 0.25);
+    final byte[] current = w.encode();
+    final byte[] old = Arrays.copyOf(current, current.length - 8 * ProgressiveScore.STATE_SIZE);
+
+    // When it is decoded
+    final KeyWindow back = KeyWindow.decode(w.key, old);
+
+    // Then the statistics are read and the score starts empty
+    assertThat(back.statistics.count()).isEqualTo(1);
+    assertThat(back.statistics.progressive().result().weight()).isZero();
   }
 
   @Test
