@@ -108,7 +108,27 @@ class ModelEndpointIT extends KafkaIntegrationTest {
     fields.assertThat(model.get("status").asText()).as("status").isEqualTo(update.getStatus());
     fields.assertThat(model.get("status_reason").asText()).as("status_reason").isEqualTo(update.getStatusReason());
     fields.assertThat(model.get("window_end").asLong()).as("window_end").isEqualTo(update.getWindowEnd());
+    fields.assertThat(nullable(model, "progressive_logloss")).as("progressive_logloss")
+        .isEqualTo(update.getProgressiveLogloss());
+    fields.assertThat(nullable(model, "progressive_brier")).as("progressive_brier")
+        .isEqualTo(update.getProgressiveBrier());
+    fields.assertThat(nullable(model, "expected_positives")).as("expected_positives")
+        .isEqualTo(update.getExpectedPositives());
+    fields.assertThat(nullable(model, "observed_positives")).as("observed_positives")
+        .isEqualTo(update.getObservedPositives());
+    fields.assertThat(nullable(model, "progressive_auc")).as("progressive_auc").isEqualTo(update.getProgressiveAuc());
+    fields.assertThat(nullable(model, "progressive_auc_error_bound")).as("progressive_auc_error_bound")
+        .isEqualTo(update.getProgressiveAucErrorBound());
+    fields.assertThat(nullable(model, "logloss_z")).as("logloss_z").isEqualTo(update.getLoglossZ());
+    fields.assertThat(model.get("drift_suspected").asBoolean()).as("drift_suspected")
+        .isEqualTo(update.getDriftSuspected());
+    fields.assertThat(update.getProgressiveLogloss()).as("a version past the first is scored").isNotNull();
     fields.assertAll();
+  }
+
+  /** A number field, or null when the JSON holds null. */
+  private static Double nullable(final JsonNode model, final String field) {
+    return model.get(field).isNumber() ? model.get(field).asDouble() : null;
   }
 
   private static List<String> names(final JsonNode model) {
