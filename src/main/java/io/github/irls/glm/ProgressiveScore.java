@@ -66,8 +66,10 @@ public final class ProgressiveScore {
       unscored += w;
       return;
     }
-    final double softplus = Math.max(eta, 0.0) + Math.log1p(Math.exp(-Math.abs(eta)));
-    final double p = probability(eta);
+    // one exponential for both: softplus(eta) = max(eta, 0) + log1p(e), p from e, e = exp(-|eta|)
+    final double e = Math.exp(-Math.abs(eta));
+    final double softplus = Math.max(eta, 0.0) + Math.log1p(e);
+    final double p = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
     weight += w;
     logLoss += w * (softplus - y * eta);
     brier += w * (y - p) * (y - p);
@@ -84,15 +86,6 @@ public final class ProgressiveScore {
   public static int bin(final double eta) {
     final int b = (int) Math.floor((eta + ETA_RANGE) / BIN_WIDTH);
     return Math.max(0, Math.min(AUC_BINS - 1, b));
-  }
-
-  /** {@code 1 / (1 + exp(-eta))}, without overflow. */
-  static double probability(final double eta) {
-    if (eta >= 0) {
-      return 1.0 / (1.0 + Math.exp(-eta));
-    }
-    final double e = Math.exp(eta);
-    return e / (1.0 + e);
   }
 
   /** The window's validation so far. */
