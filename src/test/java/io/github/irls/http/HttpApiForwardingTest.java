@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +112,67 @@ class HttpApiForwardingTest {
     assertThat(keys(page)).containsExactly("a3");
     assertThat(page.get("next").asText()).isEqualTo("/models?offset=2&limit=1");
     assertThat(keys(local)).containsExactly("a1", "a3");
+  }
+
+  @Test
+  void shouldSearchSortAndPageTheModelsOfEveryInstanceTogether() throws Exception {
+    // Given A hosting a1 and a3, B hosting b2, a3 (a duplicate) and ba5, versions as in their names
+    final HttpApi b = serve(new Models(Map.of("b2", view("b2", 2), "a3", view("a3", 3), "ba5", view("ba5", 5)),
+        Map.of()), Peers.NONE);
+    final HttpApi a = serve(new Models(Map.of("a1", view("a1", 1), "a3", view("a3", 3)), Map.of()),
+        owner(null, List.of(), false, List.of(endpoint(b))));
+
+    // When A is asked for the keys holding "A", newest version first, two at a time
+    final JsonNode first = JSON.readTree(get(a, "/models?q=A&sort=version&limit=2", false).body());
+    final JsonNode second = JSON.readTree(get(a, first.get("next").asText(), false).body());
+
+    // Then the matches of both instances are counted once, ordered across them, then paged
+    assertThat(first.get("total").asInt()).isEqualTo(3);
+    assertThat(keys(first)).containsExactly("ba5", "a3");
+    assertThat(first.get("next").asText()).isEqualTo("/models?offset=2&limit=2&q=A&sort=version&order=desc");
+    assertThat(keys(second)).containsExactly("a1");
+    assertThat(second.get("total").asInt()).isEqualTo(3);
+    assertThat(second.has("next")).isFalse();
+  }
+
+  @Test
+  void shouldAskOtherInstancesForTheirMatchesOnlyAndSortByTheirFields() throws Exception {
+    // Given A hosting "ap9" and another instance that sends summaries with a last z-score (one null)
+    final List<String> asked = new ArrayList<>();
+    final HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    other.createContext("/", exchange -> {
+      asked.add(exchange.getRequestURI().toString() + " forwarded=" + exchange.getRequestHeaders().containsKey(
+          HttpApi.FORWARDED_HEADER));
+      final byte[] page = ("{\"offset\":0,\"limit\":10000,\"total\":4,\"models\":["
+          + "{\"model\":\"p1\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":2.5},"
+          + "{\"model\":\"p2\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":null},"
+          + "{\"model\":\"p3\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":-1},"
+          + "{\"model\":\"q4\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":9}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, page.length);
+      exchange.getResponseBody().write(page);
+      exchange.close();
+    });
+    other.start();
+    try {
+      final HttpApi a = serve(new Models(Map.of("ap9", view("ap9", 1)), Map.of()),
+          owner(null, List.of(), false, List.of("127.0.0.1:" + other.getAddress().getPort())));
+
+      // When A is asked for the keys holding "P" by last z-score, largest first and smallest first
+      final JsonNode byDefault = JSON.readTree(get(a, "/models?q=P&sort=logloss_z", false).body());
+      final JsonNode ascending = JSON.readTree(get(a, "/models?q=P&sort=logloss_z&order=asc", false).body());
+
+      // Then the other instance was asked for its own matches, as a forwarded request
+      assertThat(asked).containsOnly("/models?local=true&offset=0&limit=10000&q=P forwarded=true");
+      // And a model without a z-score, here or there, comes last in either order; one not matching
+      // the search is left out even when sent
+      assertThat(keys(byDefault)).containsExactly("p1", "p3", "ap9", "p2");
+      assertThat(keys(ascending)).containsExactly("p3", "p1", "ap9", "p2");
+      assertThat(byDefault.get("total").asInt()).isEqualTo(4);
+    } finally {
+      other.stop(0);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
