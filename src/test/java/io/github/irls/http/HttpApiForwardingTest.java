@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +36,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldForwardToTheActiveInstanceAndReturnItsAnswerUnchanged() throws Exception {
     // Given instance B hosting "shop/7" and instance A told that B is active for it
-    final HttpApi b = serve(new Models(Map.of("shop/7", view("shop/7", 3)), Map.of()), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of(), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
+    final HttpApi b = serve(new InMemoryModels(Map.of("shop/7", view("shop/7", 3)), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of(), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
 
     // When A is asked for the model and its history
     final HttpResponse<String> viaA = get(a, "/models/shop%2F7", false);
@@ -55,8 +54,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldAskTheStandbyWhenTheActiveIsUnreachable() throws Exception {
     // Given an active instance that is gone and a standby B holding a stale copy of "k"
-    final HttpApi b = serve(new Models(Map.of(), Map.of("k", view("k", 2))), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of(), Map.of()), owner(deadEndpoint(), List.of(endpoint(b)), false, List.of()));
+    final HttpApi b = serve(new InMemoryModels(Map.of(), Map.of("k", view("k", 2))), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of(), Map.of()), owner(deadEndpoint(), List.of(endpoint(b)), false, List.of()));
 
     // When A is asked for "k"
     final HttpResponse<String> response = get(a, "/models/k", false);
@@ -71,7 +70,7 @@ class HttpApiForwardingTest {
   @Test
   void shouldAnswerFromItsOwnStandbyCopyWhenTheActiveIsUnreachable() throws Exception {
     // Given an active instance that is gone and this instance holding a standby copy of "k"
-    final HttpApi a = serve(new Models(Map.of(), Map.of("k", view("k", 4))), owner(deadEndpoint(), List.of(), true, List.of()));
+    final HttpApi a = serve(new InMemoryModels(Map.of(), Map.of("k", view("k", 4))), owner(deadEndpoint(), List.of(), true, List.of()));
 
     // When it is asked for "k"
     final HttpResponse<String> response = get(a, "/models/k", false);
@@ -84,8 +83,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldNeverForwardAForwardedRequest() throws Exception {
     // Given A told that B is active for "k", B knowing nothing of it
-    final HttpApi b = serve(new Models(Map.of(), Map.of()), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of("k", view("k", 1)), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
+    final HttpApi b = serve(new InMemoryModels(Map.of(), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of("k", view("k", 1)), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
 
     // When A receives a request already forwarded
     final HttpResponse<String> response = get(a, "/models/k", true);
@@ -98,8 +97,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldListTheKeysOfEveryInstanceSortedAndPaged() throws Exception {
     // Given A hosting a1 and a3 and B hosting b2 and a3 (a duplicate)
-    final HttpApi b = serve(new Models(Map.of("b2", view("b2", 1), "a3", view("a3", 1)), Map.of()), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of("a1", view("a1", 1), "a3", view("a3", 1)), Map.of()),
+    final HttpApi b = serve(new InMemoryModels(Map.of("b2", view("b2", 1), "a3", view("a3", 1)), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of("a1", view("a1", 1), "a3", view("a3", 1)), Map.of()),
         owner(null, List.of(), false, List.of(endpoint(b))));
 
     // When A lists the models, all of them, a page, and its own only
@@ -117,9 +116,9 @@ class HttpApiForwardingTest {
   @Test
   void shouldSearchSortAndPageTheModelsOfEveryInstanceTogether() throws Exception {
     // Given A hosting a1 and a3, B hosting b2, a3 (a duplicate) and ba5, versions as in their names
-    final HttpApi b = serve(new Models(Map.of("b2", view("b2", 2), "a3", view("a3", 3), "ba5", view("ba5", 5)),
+    final HttpApi b = serve(new InMemoryModels(Map.of("b2", view("b2", 2), "a3", view("a3", 3), "ba5", view("ba5", 5)),
         Map.of()), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of("a1", view("a1", 1), "a3", view("a3", 3)), Map.of()),
+    final HttpApi a = serve(new InMemoryModels(Map.of("a1", view("a1", 1), "a3", view("a3", 3)), Map.of()),
         owner(null, List.of(), false, List.of(endpoint(b))));
 
     // When A is asked for the keys holding "A", newest version first, two at a time
@@ -156,7 +155,7 @@ class HttpApiForwardingTest {
     });
     other.start();
     try {
-      final HttpApi a = serve(new Models(Map.of("ap9", view("ap9", 1)), Map.of()),
+      final HttpApi a = serve(new InMemoryModels(Map.of("ap9", view("ap9", 1)), Map.of()),
           owner(null, List.of(), false, List.of("127.0.0.1:" + other.getAddress().getPort())));
 
       // When A is asked for the keys holding "P" by last z-score, largest first and smallest first
@@ -227,37 +226,5 @@ class HttpApiForwardingTest {
       request.header(HttpApi.FORWARDED_HEADER, "1");
     }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Active models and standby-only copies. */
-  private static final class Models implements ModelQueries {
-    private final Map<String, ModelView> active;
-    private final Map<String, ModelView> standby;
-
-    Models(final Map<String, ModelView> active, final Map<String, ModelView> standby) {
-      this.active = new TreeMap<>(active);
-      this.standby = new TreeMap<>(standby);
-    }
-
-    @Override
-    public Optional<ModelView> model(final String key) {
-      return Optional.ofNullable(active.get(key));
-    }
-
-    @Override
-    public Optional<ModelView> staleModel(final String key) {
-      return Optional.ofNullable(active.getOrDefault(key, standby.get(key)));
-    }
-
-    @Override
-    public List<String> keys(final int offset, final int limit) {
-      final List<String> all = new ArrayList<>(active.keySet());
-      return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
-    }
-
-    @Override
-    public Health health() {
-      return new Health("RUNNING", true);
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,30 +24,12 @@ class ModelListingTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient client = HttpClient.newHttpClient();
-  private final Map<String, ModelView> models = new TreeMap<>();
-  private final List<String> modelsRead = new ArrayList<>();
+  private final InMemoryModels models = new InMemoryModels(Map.of(), Map.of());
   private HttpApi api;
 
   @BeforeEach
   void start() throws Exception {
-    api = HttpApi.start("127.0.0.1", 0, new ModelQueries() {
-      @Override
-      public Optional<ModelView> model(final String key) {
-        modelsRead.add(key);
-        return Optional.ofNullable(models.get(key));
-      }
-
-      @Override
-      public List<String> keys(final int offset, final int limit) {
-        final List<String> all = new ArrayList<>(models.keySet());
-        return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
-      }
-
-      @Override
-      public Health health() {
-        return new Health("RUNNING", true);
-      }
-    });
+    api = HttpApi.start("127.0.0.1", 0, models);
   }
 
   @AfterEach
@@ -157,14 +137,14 @@ class ModelListingTest {
 
     // When the second page of two is asked by key, then the first by events
     final JsonNode byKey = getJson("/models?offset=2&limit=2");
-    final List<String> readByKey = List.copyOf(modelsRead);
-    modelsRead.clear();
+    final List<String> readByKey = models.read();
+    models.forgetReads();
     getJson("/models?sort=events&limit=2");
 
     // Then the key order read the page's two models only, the events order all five
     assertThat(keys(byKey)).containsExactly("c", "d");
     assertThat(readByKey).containsExactly("c", "d");
-    assertThat(modelsRead).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
+    assertThat(models.read()).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
   }
 
   @Test
@@ -209,7 +189,7 @@ class ModelListingTest {
   // ---------------------------------------------------------------------------------------------
 
   private void put(final String key, final long version, final long events, final String status) {
-    models.put(key, new ModelView(key, version, List.of("intercept"), new double[] {0}, new double[] {1},
+    models.put(new ModelView(key, version, List.of("intercept"), new double[] {0}, new double[] {1},
         Optional.empty(), events, events, 0, status, "", 0L, -1, Map.of()));
   }
 
