@@ -1,19 +1,40 @@
 // irls-streams dashboard: plain JavaScript and SVG, no build step. Reads the HTTP API of the
 // instance that serves it (relative URLs, so it also works behind a path prefix):
-//   models?limit=N               the table of models
-//   models/{key}/history?limit=N the trajectories of the chosen key
-// The chosen key is the ?model= query parameter (the first model when absent). Every chart
-// that has drawn data carries data-points="N"; the body carries data-rendered-model="key".
+//   models?q=&sort=&order=&offset=&limit=N  one page of the table of models, searched and sorted
+//                                           by the server (there may be 100,000 models)
+//   models/{key}/history?limit=N            the trajectories of the chosen key
+// The chosen key is the ?model= query parameter (the first model when absent); the table's search,
+// sort and page are kept in ?q=, ?sort=, ?order= and ?offset=. Every chart that has drawn data
+// carries data-points="N"; the body carries data-rendered-model="key".
 "use strict";
 
 const REFRESH_MS = 3000;
 const HISTORY_LIMIT = 200;
+const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 250;
 const Z_975 = 1.959963984540054;
 const SVG_NS = "http://www.w3.org/2000/svg";
 const BAD = new Set(["NON_FINITE"]);
 
 const params = new URLSearchParams(window.location.search);
 let selected = params.get("model");
+
+/** The order a column is first sorted in: keys A to Z, every other column largest first. */
+function firstOrder(sort) {
+  return sort === "key" ? "asc" : "desc";
+}
+
+/** The sorts GET /models knows, one per sortable column header. */
+const SORTS = Array.from(document.querySelectorAll("#model-table th[data-sort]"), (th) => th.dataset.sort);
+const askedSort = SORTS.includes(params.get("sort")) ? params.get("sort") : "key";
+
+/** The table's search, sort and page, as GET /models takes them (an address naming none known gets the default). */
+const table = {
+  q: params.get("q") || "",
+  sort: askedSort,
+  order: ["asc", "desc"].includes(params.get("order")) ? params.get("order") : firstOrder(askedSort),
+  offset: Math.max(0, parseInt(params.get("offset"), 10) || 0),
+};
 
 function el(tag, attrs, text) {
   const node = document.createElement(tag);
@@ -136,9 +157,34 @@ function statusChart(updates) {
   return f.root;
 }
 
+function modelsUrl() {
+  const query = new URLSearchParams({ offset: table.offset, limit: PAGE_SIZE, sort: table.sort, order: table.order });
+  if (table.q) query.set("q", table.q);
+  return "models?" + query;
+}
+
+/** The page of the table; back to the last page when the models it showed are gone. */
+async function loadModels() {
+  const list = await getJson(modelsUrl());
+  if (list.models.length > 0 || table.offset === 0) return list;
+  table.offset = Math.max(0, Math.floor((list.total - 1) / PAGE_SIZE) * PAGE_SIZE);
+  keepInUrl();
+  return getJson(modelsUrl());
+}
+
+/** The drift z-score of the model's last window, blank when the summary has none. */
+function lastZ(m) {
+  const z = m.last_logloss_z;
+  return typeof z === "number" && isFinite(z) ? z.toFixed(2) : "";
+}
+
 function renderModels(list) {
   const tbody = document.querySelector("#model-table tbody");
   tbody.replaceChildren();
+  for (const th of document.querySelectorAll("#model-table th[data-sort]")) {
+    if (th.dataset.sort === table.sort) th.setAttribute("aria-sort", table.order === "asc" ? "ascending" : "descending");
+    else th.removeAttribute("aria-sort");
+  }
   for (const m of list.models) {
     const tr = el("tr", { "data-model": m.model });
     if (m.model === selected) tr.className = "selected";
@@ -151,12 +197,19 @@ function renderModels(list) {
     const st = el("td");
     st.appendChild(el("span", { class: "pill " + statusClass(m.status) }, m.status));
     tr.appendChild(st);
+    tr.appendChild(el("td", { class: "num z" }, lastZ(m)));
     tr.addEventListener("click", () => choose(m.model));
     tbody.appendChild(tr);
   }
+  const total = list.total.toLocaleString("en");
+  const matching = table.q ? ` matching “${table.q}”` : "";
   document.getElementById("models-note").textContent =
-    list.models.length === 0 ? "No models yet: waiting for the first closed window." :
-      `${list.models.length} model(s)` + (list.next ? " (more on the next page)" : "") + "; click one to see its trajectory.";
+    list.total === 0 ? (table.q ? `No model key contains “${table.q}”.` : "No models yet: waiting for the first closed window.") :
+      list.models.length === 0 ? `none of ${total} model(s)${matching} on this page` :
+        `${(list.offset + 1).toLocaleString("en")}–${(list.offset + list.models.length).toLocaleString("en")}`
+          + ` of ${total} model(s)${matching}; click one to see its trajectory.`;
+  document.getElementById("models-prev").disabled = table.offset === 0;
+  document.getElementById("models-next").disabled = !list.next;
 }
 
 function renderDetail(key, history) {
@@ -188,36 +241,83 @@ function renderDetail(key, history) {
   document.body.setAttribute("data-history-points", String(updates.length));
 }
 
+/** Keeps the chosen model and the table's search, sort and page in the address, defaults left out. */
+function keepInUrl() {
+  const url = new URL(window.location.href);
+  const set = (name, value, fallback) => {
+    if (value && value !== fallback) url.searchParams.set(name, value);
+    else url.searchParams.delete(name);
+  };
+  set("model", selected, "");
+  set("q", table.q, "");
+  set("sort", table.sort, "key");
+  set("order", table.order, firstOrder(table.sort));
+  set("offset", String(table.offset), "0");
+  window.history.replaceState(null, "", url);
+}
+
 function choose(key) {
   selected = key;
-  const url = new URL(window.location.href);
-  url.searchParams.set("model", key);
-  window.history.replaceState(null, "", url);
+  keepInUrl();
   refresh();
 }
 
+/** Shows another page, search or order of the table, from its first row unless paging. */
+function showModels(change) {
+  Object.assign(table, change);
+  keepInUrl();
+  refresh();
+}
+
+function sortBy(sort) {
+  const order = sort === table.sort ? (table.order === "asc" ? "desc" : "asc") : firstOrder(sort);
+  showModels({ sort, order, offset: 0 });
+}
+
 let timer = null;
+// A refresh started later (a click while one is loading) wins: the earlier one stops drawing.
+let generation = 0;
 async function refresh() {
   clearTimeout(timer);
+  const current = ++generation;
   const error = document.getElementById("error");
   try {
     const health = await fetch("health", { cache: "no-store" }).then((r) => r.json());
     const pill = document.getElementById("health");
     pill.textContent = health.state;
     pill.className = "pill " + (health.ready ? "ok" : "warn");
-    const list = await getJson("models?limit=1000");
+    const list = await loadModels();
+    if (current !== generation) return;
     if (!selected && list.models.length > 0) selected = list.models[0].model;
     renderModels(list);
     if (selected) {
-      renderDetail(selected, await getJson("models/" + encodeURIComponent(selected) + "/history?limit=" + HISTORY_LIMIT));
+      const history = await getJson("models/" + encodeURIComponent(selected) + "/history?limit=" + HISTORY_LIMIT);
+      if (current !== generation) return;
+      renderDetail(selected, history);
     }
     document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString("en-GB");
     error.hidden = true;
   } catch (e) {
+    if (current !== generation) return;
     error.textContent = "Cannot load: " + e.message;
     error.hidden = false;
   }
   timer = setTimeout(refresh, REFRESH_MS);
 }
+
+for (const th of document.querySelectorAll("#model-table th[data-sort]")) {
+  th.addEventListener("click", () => sortBy(th.dataset.sort));
+}
+document.getElementById("models-prev").addEventListener("click",
+  () => showModels({ offset: Math.max(0, table.offset - PAGE_SIZE) }));
+document.getElementById("models-next").addEventListener("click",
+  () => showModels({ offset: table.offset + PAGE_SIZE }));
+const search = document.getElementById("model-search");
+search.value = table.q;
+let searchTimer = null;
+search.addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => showModels({ q: search.value.trim(), offset: 0 }), SEARCH_DELAY_MS);
+});
 
 refresh();

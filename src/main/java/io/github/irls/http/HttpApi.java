@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code /health} and {@code /ready}: liveness and readiness ({@link HealthHandler});
  *   <li>{@code /metrics}: Prometheus text ({@link MetricsHandler});
- *   <li>{@code /models[?offset=&limit=&local=]}: the models, paged ({@link ModelListHandler});
+ *   <li>{@code /models[?q=&sort=&order=&offset=&limit=&local=]}: the models, searched, sorted and
+ *       paged, with their total ({@link ModelListHandler}, {@link ModelOrder});
  *   <li>{@code /models/{key}}: one model with z, p-values and intervals ({@link ModelHandler});
  *   <li>{@code /models/{key}/history[?limit=]}: its last updates ({@link HistoryHandler});
  *   <li>{@code /dead-letters}: dead-lettered records by reason ({@link DeadLettersHandler});
@@ -42,9 +43,9 @@ import org.slf4j.LoggerFactory;
  *       asked in turn, with {@value #STALE_HEADER}{@code : 1}: a standby answers from its standby
  *       copy and marks the JSON {@code "stale": true} (it may lag the active store). This instance
  *       answers from its own standby copy when it holds one. If nobody answers: 503.
- *   <li>{@code GET /models} merges this instance's keys with the other instances' {@code GET
- *       /models?local=true} (sorted, without duplicates) before paging; an instance that does not
- *       answer is left out. {@code local=true} lists this instance's keys only.
+ *   <li>{@code GET /models} merges this instance's models with the other instances' {@code GET
+ *       /models?local=true&q=} (without duplicates) before sorting and paging; an instance that
+ *       does not answer is left out. {@code local=true} lists this instance's models only.
  * </ul>
  */
 public final class HttpApi implements AutoCloseable {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -121,13 +122,19 @@ final class JsonBodies {
     return summary;
   }
 
-  /** A page of {@code GET /models}: {@code summaries} in order, and the link to the next page if any. */
-  static byte[] modelsPage(final int offset, final int limit, final List<JsonNode> summaries,
-      final Optional<String> next) {
+  /**
+   * A page of {@code GET /models}: the number of models that match the request ({@code total}, when
+   * counted), {@code summaries} in order, and the link to the next page if any.
+   */
+  static byte[] modelsPage(final int offset, final int limit, final OptionalInt total,
+      final List<JsonNode> summaries, final Optional<String> next) {
     return write(g -> {
       g.writeStartObject();
       g.writeNumberField("offset", offset);
       g.writeNumberField("limit", limit);
+      if (total.isPresent()) {
+        g.writeNumberField("total", total.getAsInt());
+      }
       g.writeArrayFieldStart("models");
       for (final JsonNode summary : summaries) {
         g.writeTree(summary);

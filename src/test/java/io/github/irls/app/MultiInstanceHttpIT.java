@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -105,6 +107,19 @@ class MultiInstanceHttpIT extends KafkaIntegrationTest {
       assertThat(firstPage.get("next").asText()).isEqualTo("/models?offset=4&limit=4");
       final TreeSet<String> secondPage = listed(baseA + "/models?offset=4&limit=4");
       assertThat(secondPage).containsExactlyElementsOf(keys.subList(4, KEYS));
+
+      // And the merged list is searched (ignoring case), counted and sorted across both instances
+      final JsonNode search = JSON.readTree(get(baseA + "/models?q=" + keys.get(2).toUpperCase(Locale.ROOT)).body());
+      assertThat(search.get("total").asInt()).isEqualTo(1);
+      assertThat(inOrder(search)).containsExactly(keys.get(2));
+      final JsonNode descending = JSON.readTree(get(baseB + "/models?sort=key&order=desc&limit=4").body());
+      assertThat(descending.get("total").asInt()).isEqualTo(KEYS);
+      final List<String> reversed = new ArrayList<>(keys);
+      Collections.reverse(reversed);
+      assertThat(inOrder(descending)).containsExactlyElementsOf(reversed.subList(0, 4));
+      assertThat(descending.get("next").asText()).isEqualTo("/models?offset=4&limit=4&sort=key&order=desc");
+      // every key has the same events total, so the tie falls back to the key order
+      assertThat(inOrder(JSON.readTree(get(baseA + "/models?sort=events").body()))).containsExactlyElementsOf(keys);
     }
   }
 
@@ -160,6 +175,14 @@ class MultiInstanceHttpIT extends KafkaIntegrationTest {
     assertThat(r.statusCode()).as(url).isEqualTo(200);
     final TreeSet<String> keys = new TreeSet<>();
     for (final JsonNode m : JSON.readTree(r.body()).get("models")) {
+      keys.add(m.get("model").asText());
+    }
+    return keys;
+  }
+
+  private static List<String> inOrder(final JsonNode page) {
+    final List<String> keys = new ArrayList<>();
+    for (final JsonNode m : page.get("models")) {
       keys.add(m.get("model").asText());
     }
     return keys;

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard in a real browser: the demo's four simulated models run through a real broker and
- * the application, then headless Chromium loads the page for one key. The rendered DOM and a
+ * the application, then headless Chromium loads the page for one key, and the table searched and
+ * sorted. The rendered DOM and a
  * screenshot are kept in the build folder ({@code dashboard-dom.html}, {@code dashboard.png}).
  * Skips when {@value #CHROMIUM} is missing ({@code .ci/run} installs Debian's {@code chromium}).
  */
@@ -99,6 +101,21 @@ class DashboardBrowserIT extends KafkaIntegrationTest {
       assertThat(screenshot).exists();
       final byte[] png = Files.readAllBytes(screenshot);
       assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+
+      // When the table is searched (in upper case) for another key and sorted by version, ascending
+      final String searched = truths.get(1).key();
+      final String searchDom = chromium(profiles.resolve("search"), build.resolve("dashboard-chromium.log"),
+          "--dump-dom", app.httpAddress().orElseThrow() + "/?sort=version&order=asc&q="
+              + URLEncoder.encode(searched.toUpperCase(Locale.ROOT), StandardCharsets.UTF_8));
+
+      // Then the server's page holds that model only, counted, and the version header shows the order
+      for (final Simulator.Truth truth : truths) {
+        assertThat(searchDom.contains("data-model=\"" + truth.key() + "\"")).as(truth.key())
+            .isEqualTo(truth.key().equals(searched));
+      }
+      assertThat(searchDom).containsPattern("<th data-sort=\"version\"[^>]*aria-sort=\"ascending\"");
+      assertThat(searchDom).contains("1–1 of 1 model(s)");
+      assertThat(searchDom).containsPattern("<p id=\"error\" class=\"error\" hidden=\"\"");
     }
   }
 

@@ -4,18 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +36,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldForwardToTheActiveInstanceAndReturnItsAnswerUnchanged() throws Exception {
     // Given instance B hosting "shop/7" and instance A told that B is active for it
-    final HttpApi b = serve(new Models(Map.of("shop/7", view("shop/7", 3)), Map.of()), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of(), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
+    final HttpApi b = serve(new InMemoryModels(Map.of("shop/7", view("shop/7", 3)), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of(), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
 
     // When A is asked for the model and its history
     final HttpResponse<String> viaA = get(a, "/models/shop%2F7", false);
@@ -52,8 +54,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldAskTheStandbyWhenTheActiveIsUnreachable() throws Exception {
     // Given an active instance that is gone and a standby B holding a stale copy of "k"
-    final HttpApi b = serve(new Models(Map.of(), Map.of("k", view("k", 2))), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of(), Map.of()), owner(deadEndpoint(), List.of(endpoint(b)), false, List.of()));
+    final HttpApi b = serve(new InMemoryModels(Map.of(), Map.of("k", view("k", 2))), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of(), Map.of()), owner(deadEndpoint(), List.of(endpoint(b)), false, List.of()));
 
     // When A is asked for "k"
     final HttpResponse<String> response = get(a, "/models/k", false);
@@ -68,7 +70,7 @@ class HttpApiForwardingTest {
   @Test
   void shouldAnswerFromItsOwnStandbyCopyWhenTheActiveIsUnreachable() throws Exception {
     // Given an active instance that is gone and this instance holding a standby copy of "k"
-    final HttpApi a = serve(new Models(Map.of(), Map.of("k", view("k", 4))), owner(deadEndpoint(), List.of(), true, List.of()));
+    final HttpApi a = serve(new InMemoryModels(Map.of(), Map.of("k", view("k", 4))), owner(deadEndpoint(), List.of(), true, List.of()));
 
     // When it is asked for "k"
     final HttpResponse<String> response = get(a, "/models/k", false);
@@ -81,8 +83,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldNeverForwardAForwardedRequest() throws Exception {
     // Given A told that B is active for "k", B knowing nothing of it
-    final HttpApi b = serve(new Models(Map.of(), Map.of()), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of("k", view("k", 1)), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
+    final HttpApi b = serve(new InMemoryModels(Map.of(), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of("k", view("k", 1)), Map.of()), owner(endpoint(b), List.of(), false, List.of()));
 
     // When A receives a request already forwarded
     final HttpResponse<String> response = get(a, "/models/k", true);
@@ -95,8 +97,8 @@ class HttpApiForwardingTest {
   @Test
   void shouldListTheKeysOfEveryInstanceSortedAndPaged() throws Exception {
     // Given A hosting a1 and a3 and B hosting b2 and a3 (a duplicate)
-    final HttpApi b = serve(new Models(Map.of("b2", view("b2", 1), "a3", view("a3", 1)), Map.of()), Peers.NONE);
-    final HttpApi a = serve(new Models(Map.of("a1", view("a1", 1), "a3", view("a3", 1)), Map.of()),
+    final HttpApi b = serve(new InMemoryModels(Map.of("b2", view("b2", 1), "a3", view("a3", 1)), Map.of()), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of("a1", view("a1", 1), "a3", view("a3", 1)), Map.of()),
         owner(null, List.of(), false, List.of(endpoint(b))));
 
     // When A lists the models, all of them, a page, and its own only
@@ -109,6 +111,67 @@ class HttpApiForwardingTest {
     assertThat(keys(page)).containsExactly("a3");
     assertThat(page.get("next").asText()).isEqualTo("/models?offset=2&limit=1");
     assertThat(keys(local)).containsExactly("a1", "a3");
+  }
+
+  @Test
+  void shouldSearchSortAndPageTheModelsOfEveryInstanceTogether() throws Exception {
+    // Given A hosting a1 and a3, B hosting b2, a3 (a duplicate) and ba5, versions as in their names
+    final HttpApi b = serve(new InMemoryModels(Map.of("b2", view("b2", 2), "a3", view("a3", 3), "ba5", view("ba5", 5)),
+        Map.of()), Peers.NONE);
+    final HttpApi a = serve(new InMemoryModels(Map.of("a1", view("a1", 1), "a3", view("a3", 3)), Map.of()),
+        owner(null, List.of(), false, List.of(endpoint(b))));
+
+    // When A is asked for the keys holding "A", newest version first, two at a time
+    final JsonNode first = JSON.readTree(get(a, "/models?q=A&sort=version&limit=2", false).body());
+    final JsonNode second = JSON.readTree(get(a, first.get("next").asText(), false).body());
+
+    // Then the matches of both instances are counted once, ordered across them, then paged
+    assertThat(first.get("total").asInt()).isEqualTo(3);
+    assertThat(keys(first)).containsExactly("ba5", "a3");
+    assertThat(first.get("next").asText()).isEqualTo("/models?offset=2&limit=2&q=A&sort=version&order=desc");
+    assertThat(keys(second)).containsExactly("a1");
+    assertThat(second.get("total").asInt()).isEqualTo(3);
+    assertThat(second.has("next")).isFalse();
+  }
+
+  @Test
+  void shouldAskOtherInstancesForTheirMatchesOnlyAndSortByTheirFields() throws Exception {
+    // Given A hosting "ap9" and another instance that sends summaries with a last z-score (one null)
+    final List<String> asked = new ArrayList<>();
+    final HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    other.createContext("/", exchange -> {
+      asked.add(exchange.getRequestURI().toString() + " forwarded=" + exchange.getRequestHeaders().containsKey(
+          HttpApi.FORWARDED_HEADER));
+      final byte[] page = ("{\"offset\":0,\"limit\":10000,\"total\":4,\"models\":["
+          + "{\"model\":\"p1\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":2.5},"
+          + "{\"model\":\"p2\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":null},"
+          + "{\"model\":\"p3\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":-1},"
+          + "{\"model\":\"q4\",\"version\":1,\"events_total\":1,\"status\":\"OK\",\"last_logloss_z\":9}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, page.length);
+      exchange.getResponseBody().write(page);
+      exchange.close();
+    });
+    other.start();
+    try {
+      final HttpApi a = serve(new InMemoryModels(Map.of("ap9", view("ap9", 1)), Map.of()),
+          owner(null, List.of(), false, List.of("127.0.0.1:" + other.getAddress().getPort())));
+
+      // When A is asked for the keys holding "P" by last z-score, largest first and smallest first
+      final JsonNode byDefault = JSON.readTree(get(a, "/models?q=P&sort=logloss_z", false).body());
+      final JsonNode ascending = JSON.readTree(get(a, "/models?q=P&sort=logloss_z&order=asc", false).body());
+
+      // Then the other instance was asked for its own matches, as a forwarded request
+      assertThat(asked).containsOnly("/models?local=true&offset=0&limit=10000&q=P forwarded=true");
+      // And a model without a z-score, here or there, comes last in either order; one not matching
+      // the search is left out even when sent
+      assertThat(keys(byDefault)).containsExactly("p1", "p3", "ap9", "p2");
+      assertThat(keys(ascending)).containsExactly("p3", "p1", "ap9", "p2");
+      assertThat(byDefault.get("total").asInt()).isEqualTo(4);
+    } finally {
+      other.stop(0);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -163,37 +226,5 @@ class HttpApiForwardingTest {
       request.header(HttpApi.FORWARDED_HEADER, "1");
     }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Active models and standby-only copies. */
-  private static final class Models implements ModelQueries {
-    private final Map<String, ModelView> active;
-    private final Map<String, ModelView> standby;
-
-    Models(final Map<String, ModelView> active, final Map<String, ModelView> standby) {
-      this.active = new TreeMap<>(active);
-      this.standby = new TreeMap<>(standby);
-    }
-
-    @Override
-    public Optional<ModelView> model(final String key) {
-      return Optional.ofNullable(active.get(key));
-    }
-
-    @Override
-    public Optional<ModelView> staleModel(final String key) {
-      return Optional.ofNullable(active.getOrDefault(key, standby.get(key)));
-    }
-
-    @Override
-    public List<String> keys(final int offset, final int limit) {
-      final List<String> all = new ArrayList<>(active.keySet());
-      return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
-    }
-
-    @Override
-    public Health health() {
-      return new Health("RUNNING", true);
-    }
   }
 }

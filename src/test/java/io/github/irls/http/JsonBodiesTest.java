@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The JSON shapes every route shares. */
@@ -70,12 +71,27 @@ class JsonBodiesTest {
         Optional.empty(), 40, 40.0, 0, "OK", "", 0L, -1, Map.of());
 
     // When its summary is written on a page
-    final String page = new String(JsonBodies.modelsPage(0, 1, List.of(JsonBodies.summary(m)), Optional.of("/next")),
-        StandardCharsets.UTF_8);
+    final String page = new String(JsonBodies.modelsPage(0, 1, OptionalInt.empty(),
+        List.of(JsonBodies.summary(m)), Optional.of("/next")), StandardCharsets.UTF_8);
 
     // Then its fields come in order and its link is one encoded segment
     assertThat(page).isEqualTo("{\"offset\":0,\"limit\":1,\"models\":[{\"model\":\"shop/7 eu\",\"version\":4,"
         + "\"events_total\":40,\"status\":\"OK\",\"href\":\"/models/shop%2F7%20eu\",\"last_logloss_z\":null,"
         + "\"drift_suspected\":false}],\"next\":\"/next\"}");
+  }
+
+  @Test
+  void shouldSayHowManyModelsMatchOnAPage() {
+    // Given a model's summary
+    final ModelView m = new ModelView("k", 1, List.of("intercept"), new double[] {0}, new double[] {1},
+        Optional.empty(), 10, 10.0, 0, "OK", "", 0L, -1, Map.of());
+
+    // When it is written on the last page of a listing that matched 21 models
+    final String page = new String(JsonBodies.modelsPage(20, 10, OptionalInt.of(21),
+        List.of(JsonBodies.summary(m)), Optional.empty()), StandardCharsets.UTF_8);
+
+    // Then the total follows the page's bounds, and no next link follows the models
+    assertThat(page).isEqualTo("{\"offset\":20,\"limit\":10,\"total\":21,\"models\":[{\"model\":\"k\",\"version\":1,"
+        + "\"events_total\":10,\"status\":\"OK\",\"href\":\"/models/k\"}]}");
   }
 }
