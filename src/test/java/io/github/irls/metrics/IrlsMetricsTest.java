@@ -67,12 +67,8 @@ class IrlsMetricsTest {
   @Test
   void shouldPublishTheStepLatencyHistogramOnceAStepIsRecorded(@TempDir final Path state) {
     // Given metrics bound to a Kafka Streams instance that was never started
-    final IrlsConfig config = new IrlsConfig(Map.of("bootstrap.servers", "127.0.0.1:1",
-        "state.dir", state.toString()));
-    final Topology topology = new Topology();
-    topology.addSource("in", "in");
-    topology.addSink("out", "out", "in");
-    final KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+    final IrlsConfig config = config(state);
+    final KafkaStreams streams = unstarted(config);
     try (IrlsMetrics metrics = IrlsMetrics.bind(streams, config)) {
       final String before = metrics.scrape();
 
@@ -96,12 +92,8 @@ class IrlsMetricsTest {
   @Test
   void shouldCountEventsSkippedAsAlreadyAppliedFromZero(@TempDir final Path state) {
     // Given metrics bound to a Kafka Streams instance that was never started
-    final IrlsConfig config = new IrlsConfig(Map.of("bootstrap.servers", "127.0.0.1:1",
-        "state.dir", state.toString()));
-    final Topology topology = new Topology();
-    topology.addSource("in", "in");
-    topology.addSink("out", "out", "in");
-    final KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+    final IrlsConfig config = config(state);
+    final KafkaStreams streams = unstarted(config);
     try (IrlsMetrics metrics = IrlsMetrics.bind(streams, config)) {
       final String before = metrics.scrape();
 
@@ -116,5 +108,17 @@ class IrlsMetricsTest {
     } finally {
       streams.close(Duration.ofSeconds(10));
     }
+  }
+
+  private static IrlsConfig config(final Path state) {
+    return new IrlsConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "state.dir", state.toString()));
+  }
+
+  /** A Kafka Streams instance over a pass-through topology, never started. */
+  private static KafkaStreams unstarted(final IrlsConfig config) {
+    final Topology topology = new Topology();
+    topology.addSource("in", "in");
+    topology.addSink("out", "out", "in");
+    return new KafkaStreams(topology, config.streamsProperties());
   }
 }
