@@ -14,6 +14,7 @@ import io.github.irls.query.ModelView;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.IrlsTopology;
+import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -282,7 +283,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     t.append("distance = max |estimate - truth| / SE. z = the last update's logloss_z, how surprised the model was by"
         + " its last window (about N(0, 1) while it describes the data); drift = that update is drift_suspected"
-        + " (z > drift.z.threshold, 4); alarms = drift-suspected updates among the last "
+        + " (z > drift.z.threshold, " + TopologySettings.DEFAULT_DRIFT_Z_THRESHOLD + "); alarms = drift-suspected updates among the last "
         + IrlsTopology.HISTORY_ENTRIES + " (the version of the latest).\n");
     t.append(String.format("The drifting model's truth switches regime every %,d of its events (x1's slope 0.5 <->"
         + " 1.5, x2's 1.0 <-> -1.0): its z jumps in the first windows after each switch; its ModelSpec sets gamma = "
