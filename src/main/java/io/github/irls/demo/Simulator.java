@@ -73,8 +73,8 @@ public final class Simulator {
    * {@value #DEMO_REGIME_EVENTS} events, its x1 slope 0.5 or 1.5 and its x2 slope 1.0 or -1.0. A
    * model of the old regime is then confidently wrong on x2, which its {@code logloss_z} shows in
    * the first windows after each switch. The drift is sudden because a gradual one that the model
-   * follows (a forgetting factor below 1) keeps its z near or below 0: it lags, and is less sure,
-   * never more, than the truth.
+   * follows (a forgetting factor below 1) keeps its z near or below 0: lagging, it is on the whole
+   * less sure than the truth.
    */
   public static List<Truth> demoModels() {
     return List.of(
