@@ -110,14 +110,14 @@ final class JsonBodies {
     summary.put("version", m.version());
     summary.put("events_total", m.eventsTotal());
     summary.put("status", m.status());
+    // Keys may hold '/' or spaces: the link must be one path segment, as the route decodes it.
+    summary.put("href", "/models/" + URLEncoder.encode(m.key(), StandardCharsets.UTF_8).replace("+", "%20"));
     if (m.quality().logLossZ().isPresent() && Double.isFinite(m.quality().logLossZ().getAsDouble())) {
       summary.put("last_logloss_z", m.quality().logLossZ().getAsDouble());
     } else {
       summary.putNull("last_logloss_z");
     }
     summary.put("drift_suspected", m.quality().driftSuspected());
-    // Keys may hold '/' or spaces: the link must be one path segment, as the route decodes it.
-    summary.put("href", "/models/" + URLEncoder.encode(m.key(), StandardCharsets.UTF_8).replace("+", "%20"));
     return summary;
   }
 

@@ -75,6 +75,7 @@ class JsonBodiesTest {
 
     // Then its fields come in order and its link is one encoded segment
     assertThat(page).isEqualTo("{\"offset\":0,\"limit\":1,\"models\":[{\"model\":\"shop/7 eu\",\"version\":4,"
-        + "\"events_total\":40,\"status\":\"OK\",\"href\":\"/models/shop%2F7%20eu\"}],\"next\":\"/next\"}");
+        + "\"events_total\":40,\"status\":\"OK\",\"href\":\"/models/shop%2F7%20eu\",\"last_logloss_z\":null,"
+        + "\"drift_suspected\":false}],\"next\":\"/next\"}");
   }
 }
