@@ -110,26 +110,6 @@ class IrlsMetricsTest {
     }
   }
 
-  @Test
-  void shouldPublishTheModelDriftDistributionFromZero(@TempDir final Path state) {
-    // Given metrics bound to a Kafka Streams instance that was never started (its stores never answer)
-    final IrlsConfig config = config(state);
-    final KafkaStreams streams = unstarted(config);
-    try (IrlsMetrics metrics = IrlsMetrics.bind(streams, config)) {
-      // When they are scraped
-      final String text = metrics.scrape();
-
-      // Then the drift gauge and every |logloss_z| bucket are there, at 0, as gauges
-      assertThat(text).contains("# TYPE irls_models_drift_suspected gauge", "irls_models_drift_suspected 0.0",
-          "# TYPE irls_models_logloss_z gauge");
-      for (final String le : new String[] {"1", "2", "3", "4", "+Inf"}) {
-        assertThat(text).contains("irls_models_logloss_z{le=\"" + le + "\"} 0.0");
-      }
-    } finally {
-      streams.close(Duration.ofSeconds(10));
-    }
-  }
-
   private static IrlsConfig config(final Path state) {
     return new IrlsConfig(Map.of("bootstrap.servers", "127.0.0.1:1", "state.dir", state.toString()));
   }
