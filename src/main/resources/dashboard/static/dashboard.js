@@ -3,11 +3,7 @@
 //   models?limit=N               the table of models
 //   models/{key}/history?limit=N the trajectories of the chosen key
 // The chosen key is the ?model= query parameter (the first model when absent). Every chart
-// that has drawn data carries data-points="N"; the body carries data-rendered-model="key". The
-// quality charts (progressive validation) carry data-quality="logloss|calibration|logloss_z", and
-// mark each drift-suspected version with a line of class drift-mark (data-version="V"); the
-// logloss_z chart also says data-threshold="T" (absent when the server did not say) and
-// data-drift-versions="V1,V2,...".
+// that has drawn data carries data-points="N"; the body carries data-rendered-model="key".
 "use strict";
 
 const REFRESH_MS = 3000;
@@ -151,6 +147,9 @@ function finite(v) {
  * The progressive validation of each update over versions (its window scored by the model before
  * it learned from it): log-loss, calibration as observed / expected positives, and logloss_z in the
  * strip of +-3 with the drift threshold. Each drift-suspected version is marked on all three.
+ * For tests: each chart carries data-quality="logloss|calibration|logloss_z"; a mark is a line of
+ * class drift-mark with data-version="V"; the logloss_z chart also says data-threshold="T" (absent
+ * when the server did not say) and data-drift-versions="V1,V2,...".
  */
 function qualityCharts(updates, threshold) {
   const x0 = updates[0].version, x1 = updates[updates.length - 1].version;
