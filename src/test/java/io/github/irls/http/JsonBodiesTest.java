@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 /** The JSON shapes every route shares. */
@@ -57,7 +56,8 @@ class JsonBodiesTest {
         new double[] {Double.POSITIVE_INFINITY}, "OK", "");
 
     // When the history is written as a standby copy's
-    final JsonNode body = JSON.readTree(JsonBodies.history("k", 5, true, OptionalDouble.empty(), List.of(entry)));
+    final JsonNode body =
+        JSON.readTree(JsonBodies.history("k", 5, true, java.util.OptionalDouble.empty(), List.of(entry)));
 
     // Then the standard error is null and the answer says stale
     assertThat(body.get("updates").get(0).get("std_errors").get(0).isNull()).isTrue();
@@ -69,13 +69,14 @@ class JsonBodiesTest {
   void shouldWriteTheDriftThresholdOfAHistoryOnlyWhenItIsKnown() throws Exception {
     // Given one update flagged drift_suspected
     final HistoryEntry entry = new HistoryEntry(3, 1003, 100, 300, List.of("intercept"), new double[] {0.3},
-        new double[] {0.1}, "OK", "", new Quality(OptionalDouble.of(0.9), OptionalDouble.of(0.3),
-            OptionalDouble.of(40), OptionalDouble.of(70), OptionalDouble.of(0.6), OptionalDouble.of(0.01),
-            OptionalDouble.of(9.5), true));
+        new double[] {0.1}, "OK", "", new Quality(Quality.of(0.9), Quality.of(0.3), Quality.of(40.0),
+            Quality.of(70.0), Quality.of(0.6), Quality.of(0.01), Quality.of(9.5), true));
 
     // When its history is written with the threshold 4.5, and with none known
-    final JsonNode known = JSON.readTree(JsonBodies.history("k", 5, false, OptionalDouble.of(4.5), List.of(entry)));
-    final JsonNode unknown = JSON.readTree(JsonBodies.history("k", 5, false, OptionalDouble.empty(), List.of(entry)));
+    final JsonNode known =
+        JSON.readTree(JsonBodies.history("k", 5, false, java.util.OptionalDouble.of(4.5), List.of(entry)));
+    final JsonNode unknown =
+        JSON.readTree(JsonBodies.history("k", 5, false, java.util.OptionalDouble.empty(), List.of(entry)));
 
     // Then the first says 4.5 beside the update's z and flag, the second leaves the field out
     assertThat(known.get("drift_z_threshold").asDouble()).isEqualTo(4.5);
