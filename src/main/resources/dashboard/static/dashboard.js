@@ -97,32 +97,109 @@ function frame(title, x0, x1, y0, y1, kind, height) {
   return { root, sx, sy, L, R, T, B, W, H };
 }
 
+/**
+ * A trajectory over versions: the one routine of every chart over versions. o.pts are the points
+ * [{v, y, lo?, hi?}] (finite values only); a band joins lo and hi when the points have them; o.zone
+ * {lo, hi, cls} shades a strip across the chart; o.refs [{y, cls}] are horizontal lines, drawn when
+ * inside the y range; o.marks [{v, text}] are vertical lines of class drift-mark. o.include holds y
+ * values the range must show; o.x0 and o.x1 the versions it spans (the points' by default); o.attrs
+ * more attributes of the svg; o.lineClass the line's class ("line" by default).
+ */
+function trajectoryChart(o) {
+  const pts = o.pts, include = o.include || [];
+  const lows = pts.map((p) => p.lo ?? p.y), highs = pts.map((p) => p.hi ?? p.y);
+  let y0 = Math.min(...lows, ...include), y1 = Math.max(...highs, ...include);
+  if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
+  const pad = (y1 - y0) * 0.05;
+  const x0 = o.x0 ?? (pts.length ? pts[0].v : 0), x1 = o.x1 ?? (pts.length ? pts[pts.length - 1].v : 1);
+  const f = frame(o.title, x0, x1, y0 - pad, y1 + pad, o.kind);
+  for (const [k, v] of Object.entries(o.attrs || {})) f.root.setAttribute(k, v);
+  f.root.setAttribute("data-points", String(pts.length));
+  if (o.zone) {
+    f.root.appendChild(svg("rect", { x: f.L, y: f.sy(o.zone.hi), width: f.W - f.R - f.L,
+      height: f.sy(o.zone.lo) - f.sy(o.zone.hi), class: o.zone.cls }));
+  }
+  for (const r of o.refs || []) {
+    if (y0 - pad < r.y && y1 + pad > r.y) {
+      f.root.appendChild(svg("line", { x1: f.L, x2: f.W - f.R, y1: f.sy(r.y), y2: f.sy(r.y), class: r.cls }));
+    }
+  }
+  if (pts.length > 0) {
+    if (pts[0].lo !== undefined) {
+      const upper = pts.map((p, i) => `${f.sx(p.v).toFixed(1)},${f.sy(highs[i]).toFixed(1)}`);
+      const lower = pts.map((p, i) => `${f.sx(p.v).toFixed(1)},${f.sy(lows[i]).toFixed(1)}`).reverse();
+      f.root.appendChild(svg("path", { d: "M" + upper.join("L") + "L" + lower.join("L") + "Z", class: "band" }));
+    }
+    const line = pts.map((p) => `${f.sx(p.v).toFixed(1)},${f.sy(p.y).toFixed(1)}`);
+    f.root.appendChild(svg("path", { d: "M" + line.join("L") + (pts.length === 1 ? "h0.1" : ""),
+      class: o.lineClass || "line" }));
+  }
+  for (const m of o.marks || []) {
+    const mark = svg("line", { x1: f.sx(m.v), x2: f.sx(m.v), y1: f.T, y2: f.H - f.B, class: "drift-mark",
+      "data-version": String(m.v) });
+    mark.appendChild(svg("title", {}, m.text));
+    f.root.appendChild(mark);
+  }
+  return f.root;
+}
+
 function coefficientChart(updates, j) {
   const name = updates[updates.length - 1].feature_names[j] || "x" + j;
   const pts = updates
-    .map((u) => ({ v: u.version, b: u.coefficients[j], se: u.std_errors[j] }))
-    .filter((p) => p.b !== null && p.se !== null && isFinite(p.b) && isFinite(p.se));
+    .filter((u) => finite(u.coefficients[j]) && finite(u.std_errors[j]))
+    .map((u) => ({ v: u.version, y: u.coefficients[j], lo: u.coefficients[j] - Z_975 * u.std_errors[j],
+      hi: u.coefficients[j] + Z_975 * u.std_errors[j] }));
   const last = pts[pts.length - 1];
-  const title = last ? `${name}  ${fmt(last.b)}  [${fmt(last.b - Z_975 * last.se)}, ${fmt(last.b + Z_975 * last.se)}]` : name;
-  const lows = pts.map((p) => p.b - Z_975 * p.se), highs = pts.map((p) => p.b + Z_975 * p.se);
-  let y0 = Math.min(...lows), y1 = Math.max(...highs);
-  if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
-  const pad = (y1 - y0) * 0.05;
-  const x0 = pts.length ? pts[0].v : 0, x1 = pts.length ? pts[pts.length - 1].v : 1;
-  const f = frame(title, x0, x1, y0 - pad, y1 + pad, "coefficient");
-  f.root.setAttribute("data-name", name);
-  f.root.setAttribute("data-points", String(pts.length));
-  if (y0 - pad < 0 && y1 + pad > 0) {
-    f.root.appendChild(svg("line", { x1: f.L, x2: f.W - f.R, y1: f.sy(0), y2: f.sy(0), class: "zero" }));
-  }
-  if (pts.length > 0) {
-    const upper = pts.map((p, i) => `${f.sx(p.v).toFixed(1)},${f.sy(highs[i]).toFixed(1)}`);
-    const lower = pts.map((p, i) => `${f.sx(p.v).toFixed(1)},${f.sy(lows[i]).toFixed(1)}`).reverse();
-    f.root.appendChild(svg("path", { d: "M" + upper.join("L") + "L" + lower.join("L") + "Z", class: "band" }));
-    const line = pts.map((p) => `${f.sx(p.v).toFixed(1)},${f.sy(p.b).toFixed(1)}`);
-    f.root.appendChild(svg("path", { d: "M" + line.join("L") + (pts.length === 1 ? "h0.1" : ""), class: "line" }));
-  }
-  return f.root;
+  const title = last ? `${name}  ${fmt(last.y)}  [${fmt(last.lo)}, ${fmt(last.hi)}]` : name;
+  return trajectoryChart({ title, kind: "coefficient", pts, attrs: { "data-name": name },
+    refs: [{ y: 0, cls: "zero" }] });
+}
+
+/** A weighted count for a title: whole numbers are enough there. */
+function count(v) {
+  return finite(v) ? Math.round(v).toLocaleString("en") : "–";
+}
+
+function finite(v) {
+  return v !== null && v !== undefined && isFinite(v);
+}
+
+/**
+ * The progressive validation of each update over versions (its window scored by the model before
+ * it learned from it): log-loss, calibration as observed / expected positives, and logloss_z in the
+ * strip of +-3 with the drift threshold. Each drift-suspected version is marked on all three.
+ * For tests: each chart carries data-quality="logloss|calibration|logloss_z"; a mark is a line of
+ * class drift-mark with data-version="V"; the logloss_z chart also says data-threshold="T" (absent
+ * when the server did not say) and data-drift-versions="V1,V2,...".
+ */
+function qualityCharts(updates, threshold) {
+  const x0 = updates[0].version, x1 = updates[updates.length - 1].version;
+  const drifted = updates.filter((u) => u.drift_suspected);
+  const marks = drifted.map((u) => ({ v: u.version,
+    text: `version ${u.version}: drift suspected, logloss_z ${fmt(u.logloss_z)}` }));
+  const series = (value) => updates.map((u) => ({ v: u.version, y: value(u) })).filter((p) => finite(p.y));
+  const chart = (quality, title, pts, more) => trajectoryChart(Object.assign({ title, kind: "quality " + quality,
+    pts, x0, x1, marks, lineClass: "line quality", attrs: { "data-quality": quality } }, more));
+  const last = (pts) => (pts.length ? fmt(pts[pts.length - 1].y) : "–");
+
+  const logloss = series((u) => u.progressive_logloss);
+  const ratio = series((u) => (u.expected_positives > 0 && finite(u.observed_positives)
+    ? u.observed_positives / u.expected_positives : null));
+  const lastUpdate = updates[updates.length - 1];
+  const z = series((u) => u.logloss_z);
+  const known = finite(threshold);
+  const zChart = chart("logloss_z",
+    `logloss_z ${last(z)}  (±3 shaded` + (known ? `; drift above ${fmt(threshold)})` : ")"), z,
+    { zone: { lo: -3, hi: 3, cls: "zone" }, include: known ? [-3, 3, threshold] : [-3, 3],
+      refs: [{ y: 0, cls: "zero" }].concat(known ? [{ y: threshold, cls: "threshold" }] : []) });
+  if (known) zChart.setAttribute("data-threshold", String(threshold));
+  zChart.setAttribute("data-drift-versions", drifted.map((u) => u.version).join(","));
+  return [
+    chart("logloss", `progressive log-loss ${last(logloss)}`, logloss),
+    chart("calibration", `observed / expected ${last(ratio)}  (${count(lastUpdate.observed_positives)}`
+      + ` / ${count(lastUpdate.expected_positives)})`, ratio, { include: [1], refs: [{ y: 1, cls: "zero" }] }),
+    zChart,
+  ];
 }
 
 function eventsChart(updates) {
@@ -219,8 +296,10 @@ function renderDetail(key, history) {
   const charts = document.getElementById("charts");
   const events = document.getElementById("events");
   const statuses = document.getElementById("statuses");
+  const quality = document.getElementById("quality");
   status.replaceChildren();
   charts.replaceChildren();
+  quality.replaceChildren();
   events.replaceChildren();
   statuses.replaceChildren();
   if (updates.length === 0) {
@@ -230,11 +309,17 @@ function renderDetail(key, history) {
   const last = updates[updates.length - 1];
   const line = el("p");
   line.appendChild(el("span", { class: "pill " + statusClass(last.status), id: "current-status" }, last.status));
+  if (last.drift_suspected) {
+    line.appendChild(document.createTextNode(" "));
+    line.appendChild(el("span", { class: "pill bad", id: "current-drift" }, "drift suspected"));
+  }
   line.appendChild(document.createTextNode(
-    `  version ${last.version}, ${last.events_total.toLocaleString("en")} events; showing the last ${updates.length} update(s)`));
+    `  version ${last.version}, ${last.events_total.toLocaleString("en")} events, logloss_z ${fmt(last.logloss_z)};`
+    + ` showing the last ${updates.length} update(s)`));
   status.appendChild(line);
   if (last.status_reason) status.appendChild(el("p", { class: "muted" }, last.status_reason));
   for (let j = 0; j < last.coefficients.length; j++) charts.appendChild(coefficientChart(updates, j));
+  for (const chart of qualityCharts(updates, history.drift_z_threshold)) quality.appendChild(chart);
   events.appendChild(eventsChart(updates));
   statuses.appendChild(statusChart(updates));
   document.body.setAttribute("data-rendered-model", key);

@@ -64,7 +64,8 @@ public final class IrlsApplication implements AutoCloseable {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
     this.streams = new KafkaStreams(topology, props);
-    this.queries = new StoreModelQueries(streams, config.publishCovariance());
+    this.queries = new StoreModelQueries(streams, config.publishCovariance(),
+        config.topologySettings().driftZThreshold());
     // the stream threads and their clients exist from construction, so the binder sees their metrics
     this.metrics = IrlsMetrics.bind(streams, config);
     LOG.info("Configuration: {}", ConfigSources.redacted(config.originals()));

@@ -33,10 +33,12 @@ final class StoreModelQueries implements ModelQueries {
 
   private final KafkaStreams streams;
   private final boolean withCovariance;
+  private final double driftZThreshold;
 
-  StoreModelQueries(final KafkaStreams streams, final boolean withCovariance) {
+  StoreModelQueries(final KafkaStreams streams, final boolean withCovariance, final double driftZThreshold) {
     this.streams = streams;
     this.withCovariance = withCovariance;
+    this.driftZThreshold = driftZThreshold;
   }
 
   @Override
@@ -97,6 +99,11 @@ final class StoreModelQueries implements ModelQueries {
   @Override
   public List<HistoryEntry> history(final String key, final int limit) {
     return history(key, limit, false);
+  }
+
+  @Override
+  public OptionalDouble driftZThreshold() {
+    return OptionalDouble.of(driftZThreshold);
   }
 
   @Override

@@ -6,11 +6,15 @@ import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.avro.ModelSpec;
 import io.github.irls.config.IrlsConfig;
+import io.github.irls.demo.DemoSpecs;
 import io.github.irls.demo.Simulator;
 import io.github.irls.kafka.EmbeddedKafkaBroker;
+import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelView;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
+import io.github.irls.streams.IrlsTopology;
+import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -48,8 +53,9 @@ import picocli.CommandLine.Option;
       "Starts an embedded Kafka broker, the streaming application (windows of --window-events "
           + "events) and a simulator producing events for four model keys with known true "
           + "coefficients, one of them drifting. Prints the HTTP address, then every few seconds a "
-          + "table per key: version, events, coefficients +- standard errors, and the distance to "
-          + "the truth, max_j |b_j - b_true_j| / SE_j. Runs until Ctrl-C or --duration.",
+          + "table per key: version, events, coefficients +- standard errors, the distance to "
+          + "the truth, max_j |b_j - b_true_j| / SE_j, and the last update's logloss_z with its "
+          + "drift flag. Runs until Ctrl-C or --duration.",
       "",
       "Exit codes: 0 stopped, 1 could not start (e.g. the HTTP port is taken), 2 usage error."
     })
@@ -145,7 +151,8 @@ public final class DemoCommand implements Callable<Integer> {
       final List<Simulator.Truth> truths = Simulator.demoModels();
       out.println("HTTP API: " + http + "  (GET /health, /models, /models/{key}; e.g. curl "
           + http + "/models/" + truths.get(0).key().replace("/", "%2F") + ")");
-      out.println("Dashboard: " + http + "/  (the models; coefficient trajectories with 95% bands per key)");
+      out.println("Dashboard: " + http + "/  (the models; per key, coefficient trajectories with 95% bands, and"
+          + " the progressive log-loss, calibration and logloss_z with its drift alarms)");
       out.printf("Kafka: %s; events topic %s; %,d events/s over %d models; windows of %,d events; gamma %s%n",
           broker.bootstrapServers(), config.inputTopic(), rate, truths.size(), windowEvents, gamma);
       out.flush();
@@ -200,28 +207,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** The demo's forgetting factor for drifting models, set per key through the model-spec topic. */
-  static final double DRIFTING_GAMMA = 0.8;
-
-  /**
-   * Shows the model-spec topic at work: feature names for every model and, for a drifting one, its
-   * own forgetting factor, so that it follows its moving truth while the others keep all history.
-   */
+  /** Publishes the demo's model specs ({@link DemoSpecs}): the model-spec topic at work. */
   private void publishSpecs(final IrlsConfig config, final List<Simulator.Truth> truths)
       throws InterruptedException {
     final AvroSerde<ModelSpec> serde = AvroSerde.of(ModelSpec.class);
     final String topic = config.modelSpecsTopic();
     try (Producer<String, byte[]> p = KafkaIo.eventProducer(config.clientProperties())) {
       for (final Simulator.Truth truth : truths) {
-        final List<String> names = new ArrayList<>();
-        for (int j = 1; j < truth.beta().length; j++) {
-          names.add("f" + j);
-        }
-        final boolean drifting = java.util.Arrays.stream(truth.driftPerEvent()).anyMatch(v -> v != 0);
-        final ModelSpec spec = ModelSpec.newBuilder()
-            .setFeatureNames(names)
-            .setGamma(drifting ? DRIFTING_GAMMA : null)
-            .build();
+        final ModelSpec spec = DemoSpecs.of(truth);
         p.send(new ProducerRecord<>(topic, truth.key(), serde.encode(spec)));
       }
       p.flush();
@@ -276,35 +269,56 @@ public final class DemoCommand implements Callable<Integer> {
     final StringBuilder t = new StringBuilder();
     t.append(String.format("%n--- %5.0f s  %,d events produced (%,.0f/s)  %s  state %s%n", seconds, sent,
         sent / Math.max(seconds, 1e-9), http, app.state()));
-    t.append(String.format("%-24s %7s %9s %9s  %s%n", "model", "version", "events", "distance",
+    t.append(String.format(ROW, "model", "version", "events", "distance", "z", "drift", "alarms",
         "coefficients: estimate +- SE [truth]  (intercept, x1, x2, ...)"));
     for (int k = 0; k < truths.size(); k++) {
       final Simulator.Truth truth = truths.get(k);
       final Optional<ModelView> view = app.queries().model(truth.key());
       if (view.isEmpty() || view.get().version() == 0) {
-        t.append(String.format("%-24s %7s %9s %9s  (no window closed yet; %,d events produced)%n", truth.key(),
-            "-", "-", "-", produced.get(k)));
+        t.append(String.format(ROW, truth.key(), "-", "-", "-", "-", "", "-",
+            String.format("(no window closed yet; %,d events produced)", produced.get(k))));
         continue;
       }
-      final ModelView m = view.get();
-      // the truth the model should be near: the coefficients at the events it has seen
-      final double[] b = truth.betaAt(m.eventsTotal());
-      double distance = 0;
-      final StringBuilder coefs = new StringBuilder();
-      for (int j = 0; j < m.coefficients().length; j++) {
-        final double se = m.stdErrors()[j];
-        distance = Math.max(distance, Math.abs(m.coefficients()[j] - b[j]) / se);
-        coefs.append(String.format("%7.3f+-%.3f [%6.3f]  ", m.coefficients()[j], se, b[j]));
-      }
-      final boolean drifting = java.util.Arrays.stream(truth.driftPerEvent()).anyMatch(v -> v != 0);
-      t.append(String.format("%-24s %7d %,9d %9.2f  %s%s%n", truth.key(), m.version(), m.eventsTotal(), distance,
-          coefs.toString().stripTrailing(), drifting ? "  (drifting truth)" : ""));
+      t.append(row(truth, view.get(), app.queries().history(truth.key(), IrlsTopology.HISTORY_ENTRIES)));
     }
-    t.append("distance = max |estimate - truth| / SE. The drifting model's truth moves 1.0 per 20,000 events; its"
-        + " ModelSpec sets gamma = " + DRIFTING_GAMMA + " (old windows discounted) so it follows; the others use"
-        + " gamma = " + gamma + ".\n");
+    t.append("distance = max |estimate - truth| / SE. z = the last update's logloss_z, how surprised the model was by"
+        + " its last window (about N(0, 1) while it describes the data); drift = that update is drift_suspected"
+        + " (z > drift.z.threshold, " + TopologySettings.DEFAULT_DRIFT_Z_THRESHOLD + "); alarms = drift-suspected updates among the last "
+        + IrlsTopology.HISTORY_ENTRIES + " (the version of the latest).\n");
+    t.append(String.format("The drifting model's truth switches regime every %,d of its events (x1's slope 0.5 <->"
+        + " 1.5, x2's 1.0 <-> -1.0): its z jumps in the first windows after each switch; its ModelSpec sets gamma = "
+        + DemoSpecs.DRIFTING_GAMMA + " (old windows discounted) so it follows; the others use gamma = " + gamma
+        + ".%n", Simulator.DEMO_REGIME_EVENTS));
     out.print(t);
     out.flush();
+  }
+
+  /** The columns of the demo's table: model, version, events, distance, z, drift, alarms, coefficients. */
+  private static final String ROW = "%-24s %7s %9s %9s %7s %-5s %-10s  %s%n";
+
+  /**
+   * The demo's table row of one model: how far from {@code truth} it is, how surprised it was by its
+   * last window ({@code logloss_z}, its drift flag) and how many of its kept updates ({@code
+   * history}) were marked drift-suspected, so that an alarm between two tables is not missed.
+   */
+  static String row(final Simulator.Truth truth, final ModelView m, final List<HistoryEntry> history) {
+    // the truth the model should be near: the coefficients at the events it has seen
+    final double[] b = truth.betaAt(m.eventsTotal());
+    double distance = 0;
+    final StringBuilder coefs = new StringBuilder();
+    for (int j = 0; j < m.coefficients().length; j++) {
+      final double se = m.stdErrors()[j];
+      distance = Math.max(distance, Math.abs(m.coefficients()[j] - b[j]) / se);
+      coefs.append(String.format("%7.3f+-%.3f [%6.3f]  ", m.coefficients()[j], se, b[j]));
+    }
+    final OptionalDouble z = m.quality().logLossZ();
+    final List<HistoryEntry> alarms = history.stream().filter(e -> e.quality().driftSuspected()).toList();
+    final String alarmText = alarms.isEmpty() ? "0"
+        : alarms.size() + " (v" + alarms.get(alarms.size() - 1).version() + ")";
+    return String.format(ROW, truth.key(), m.version(), String.format("%,d", m.eventsTotal()),
+        String.format("%.2f", distance), z.isPresent() ? String.format("%.2f", z.getAsDouble()) : "-",
+        m.quality().driftSuspected() ? "DRIFT" : "", alarmText,
+        coefs.toString().stripTrailing() + (truth.drifts() ? "  (drifting truth)" : ""));
   }
 
   private static void deleteTree(final Path dir) {

@@ -1,5 +1,6 @@
 package io.github.irls.demo;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -9,16 +10,42 @@ import java.util.Random;
  */
 public final class Simulator {
 
-  /** One simulated model: its key, its true coefficients at the start and their drift per event. */
-  public record Truth(String key, double[] beta, double[] driftPerEvent) {
+  /**
+   * One simulated model: its key, its true coefficients at the start, their drift per event, and a
+   * sudden change of regime: {@code shift} is added to the truth during every other run of {@code
+   * shiftEvery} events (events {@code shiftEvery} to {@code 2 shiftEvery - 1}, {@code 3 shiftEvery}
+   * to ..., counted per key).
+   */
+  public record Truth(String key, double[] beta, double[] driftPerEvent, double[] shift, long shiftEvery) {
+
+    public Truth {
+      if (driftPerEvent.length != beta.length || shift.length != beta.length) {
+        throw new IllegalArgumentException("beta, driftPerEvent and shift need one value per coefficient");
+      }
+      if (shiftEvery < 1) {
+        throw new IllegalArgumentException("shiftEvery must be >= 1, got " + shiftEvery);
+      }
+    }
+
+    /** A model whose truth starts at {@code beta} and moves by {@code driftPerEvent} with every event. */
+    public Truth(final String key, final double[] beta, final double[] driftPerEvent) {
+      this(key, beta, driftPerEvent, new double[beta.length], Long.MAX_VALUE);
+    }
 
     /** The true coefficients after {@code events} events of this key. */
     public double[] betaAt(final long events) {
       final double[] b = beta.clone();
+      final boolean shifted = (events / shiftEvery) % 2 == 1;
       for (int j = 0; j < b.length; j++) {
-        b[j] += driftPerEvent[j] * events;
+        b[j] += driftPerEvent[j] * events + (shifted ? shift[j] : 0);
       }
       return b;
+    }
+
+    /** Whether the truth ever moves. */
+    public boolean drifts() {
+      return Arrays.stream(driftPerEvent).anyMatch(v -> v != 0)
+          || shiftEvery < Long.MAX_VALUE && Arrays.stream(shift).anyMatch(v -> v != 0);
     }
   }
 
@@ -38,14 +65,24 @@ public final class Simulator {
     this.random = new Random(seed);
   }
 
-  /** The demo's models: three steady ones and one whose slope drifts. */
+  /** Events per regime of the demo's drifting model: its truth changes every 20,000 of its events. */
+  public static final long DEMO_REGIME_EVENTS = 20_000;
+
+  /**
+   * The demo's models: three steady ones and one whose truth switches between two regimes every
+   * {@value #DEMO_REGIME_EVENTS} events, its x1 slope 0.5 or 1.5 and its x2 slope 1.0 or -1.0. A
+   * model of the old regime is then confidently wrong on x2, which its {@code logloss_z} shows in
+   * the first windows after each switch. The drift is sudden because a gradual one that the model
+   * follows (a forgetting factor below 1) keeps its z near or below 0: lagging, it is on the whole
+   * less sure than the truth.
+   */
   public static List<Truth> demoModels() {
     return List.of(
         new Truth("conversion/campaign-a", new double[] {-1.5, 0.8, -0.4, 0.3}, new double[4]),
         new Truth("fraud/merchant-17", new double[] {-3.0, 1.2, 0.0, 0.6}, new double[4]),
         new Truth("propensity/region-eu", new double[] {0.2, -0.5, 0.9, 0.0}, new double[4]),
-        new Truth("bandit/arm-3-drifting", new double[] {-0.5, 0.5, 0.5, 0.5},
-            new double[] {0.0, 1.0 / 20_000, -1.0 / 20_000, 0.0}));
+        new Truth("bandit/arm-3-drifting", new double[] {-0.5, 0.5, 1.0, 0.5}, new double[4],
+            new double[] {0.0, 1.0, -2.0, 0.0}, DEMO_REGIME_EVENTS));
   }
 
   /** {@code count} models with {@code p} features each, random true coefficients (for benchmarks). */

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * {@code GET /models/{key}/history[?limit=N]}: the last N updates of a model, oldest first (newest
  * last), each with its version, window end, window events, events total, coefficients, standard
- * errors and status, from the instance hosting the key ({@link Forwarder}). 404 when the key is
- * unknown; an empty list for a known model with no update yet.
+ * errors, status and progressive validation, and the {@code drift_z_threshold} of the instance
+ * that answers, from the instance hosting the key ({@link Forwarder}). 404 when the key is unknown;
+ * an empty list for a known model with no update yet.
  */
 final class HistoryHandler implements Route {
 
@@ -42,6 +43,6 @@ final class HistoryHandler implements Route {
     if (entries.isEmpty() && (stale ? queries.staleModel(key) : queries.model(key)).isEmpty()) {
       throw new HttpError(404, "no model with key '" + key + "'");
     }
-    Exchanges.sendJson(exchange, 200, JsonBodies.history(key, limit, stale, entries));
+    Exchanges.sendJson(exchange, 200, JsonBodies.history(key, limit, stale, queries.driftZThreshold(), entries));
   }
 }

@@ -162,12 +162,19 @@ final class JsonBodies {
     });
   }
 
-  /** A model's last updates, oldest first; a {@code stale} answer says {@code "stale": true}. */
-  static byte[] history(final String key, final int limit, final boolean stale, final List<HistoryEntry> entries) {
+  /**
+   * A model's last updates, oldest first, and the {@code drift_z_threshold} their {@code
+   * drift_suspected} was decided by when it is known; a {@code stale} answer says {@code "stale": true}.
+   */
+  static byte[] history(final String key, final int limit, final boolean stale, final OptionalDouble driftZThreshold,
+      final List<HistoryEntry> entries) {
     return write(g -> {
       g.writeStartObject();
       g.writeStringField("model", key);
       g.writeNumberField("limit", limit);
+      if (driftZThreshold.isPresent()) {
+        numberField(g, "drift_z_threshold", driftZThreshold.getAsDouble());
+      }
       if (stale) {
         g.writeBooleanField("stale", true);
       }

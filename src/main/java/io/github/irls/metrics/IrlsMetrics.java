@@ -44,6 +44,15 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  *   <li>{@code irls_dead_letters{reason}}: records dead-lettered by the tasks hosted here, by
  *       reason, read from the dead-letter count store (a gauge: the counts move with the tasks);
  *   <li>{@code irls_models}: models in the stores hosted here;
+ *   <li>{@code irls_models_drift_suspected}: of those, the models whose last update was marked
+ *       {@code drift_suspected} ({@code logloss_z > drift.z.threshold});
+ *   <li>{@code irls_models_logloss_z{le}}: the models hosted here by the absolute value of their last
+ *       update's {@code logloss_z}, cumulative as histogram buckets are: {@code le="1"}, {@code "2"},
+ *       {@code "3"}, {@code "4"} count the models with {@code |z|} at most that, {@code le="+Inf"} all
+ *       the models with a z (a model whose last window has none, its first or the first after a
+ *       reset, is in no bucket). A model that describes its data has z about N(0, 1): about 68%, 95%
+ *       and 99.7% of such models are within 1, 2 and 3. These are distributions over all models,
+ *       never one series per key ({@code GET /models} lists each key's {@code last_logloss_z});
  *   <li>{@code irls_events_already_applied_total}: events this instance skipped because the state
  *       already held their effect (committed without the input offset that covers them), each one
  *       an event that would otherwise have been counted twice; 0 in a healthy run;
@@ -55,7 +64,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  *       them the consumer's per-partition {@code records_lag}.
  * </ul>
  *
- * <p>Store-derived values (models, dead letters by reason) are read once per {@link #scrape()};
+ * <p>Store-derived values (models and their drift counts, dead letters by reason) are read once per
+ * {@link #scrape()}, in one pass over the models store;
  * while the stores cannot be queried (rebalancing) they keep their last values.
  */
 public final class IrlsMetrics implements AutoCloseable {
@@ -72,6 +82,8 @@ public final class IrlsMetrics implements AutoCloseable {
   private final KafkaStreamsMetrics binder;
   private final ScheduledExecutorService binderScheduler;
   private final AtomicLong models = new AtomicLong();
+  private final AtomicLong driftSuspected = new AtomicLong();
+  private final AtomicLong[] loglossZAtMost = new AtomicLong[ModelQualityTally.buckets()];
   private final Counter alreadyApplied;
   private final Map<String, AtomicLong> deadLetters = new ConcurrentHashMap<>();
 
@@ -121,6 +133,17 @@ public final class IrlsMetrics implements AutoCloseable {
     Gauge.builder("irls.models", models, AtomicLong::get)
         .description("Models in the state stores hosted on this instance")
         .register(registry);
+    Gauge.builder("irls.models.drift.suspected", driftSuspected, AtomicLong::get)
+        .description("Models hosted on this instance whose last update was marked drift_suspected")
+        .register(registry);
+    for (int i = 0; i < loglossZAtMost.length; i++) {
+      loglossZAtMost[i] = new AtomicLong();
+      Gauge.builder("irls.models.logloss.z", loglossZAtMost[i], AtomicLong::get)
+          .description("Models hosted on this instance whose last update's |logloss_z| is at most le "
+              + "(cumulative; +Inf: every model with a z)")
+          .tag("le", ModelQualityTally.bucketLabel(i))
+          .register(registry);
+    }
     for (final KafkaStreams.State state : KafkaStreams.State.values()) {
       Gauge.builder("irls.streams.state", streams, s -> s.state() == state ? 1 : 0)
           .description("1 for the current Kafka Streams state of this instance, 0 for the others")
@@ -185,15 +208,18 @@ public final class IrlsMetrics implements AutoCloseable {
       return;
     }
     try {
-      long n = 0;
+      final ModelQualityTally tally = new ModelQualityTally();
       try (KeyValueIterator<String, ModelState> it = IrlsStores.models(streams).all()) {
         while (it.hasNext()) {
-          it.next();
-          n++;
+          tally.add(it.next().value);
         }
       }
       final Map<String, Long> counts = IrlsStores.deadLetterCounts(streams);
-      models.set(n);
+      models.set(tally.models());
+      driftSuspected.set(tally.driftSuspected());
+      for (int i = 0; i < loglossZAtMost.length; i++) {
+        loglossZAtMost[i].set(tally.zAtMost(i));
+      }
       deadLetters.forEach((reason, count) -> count.set(counts.getOrDefault(reason, 0L)));
     } catch (final InvalidStateStoreException e) {
       // rebalancing: keep the last values until the stores answer again

@@ -3,6 +3,7 @@ package io.github.irls.query;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /** What the HTTP API asks of the running application: read-only views of the models. */
 public interface ModelQueries {
@@ -41,6 +42,14 @@ public interface ModelQueries {
   /** As {@link #history(String, int)}, but may answer from a standby copy of the store. */
   default List<HistoryEntry> staleHistory(final String key, final int limit) {
     return history(key, limit);
+  }
+
+  /**
+   * The {@code logloss_z} above which this application marks an update {@code drift_suspected}
+   * ({@code drift.z.threshold}), so that a history can be drawn against it; empty when not known.
+   */
+  default OptionalDouble driftZThreshold() {
+    return OptionalDouble.empty();
   }
 
   Health health();

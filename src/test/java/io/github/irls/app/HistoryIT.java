@@ -52,6 +52,8 @@ class HistoryIT extends KafkaIntegrationTest {
         assertThat(newest.get("std_errors").get(j).asDouble())
             .isEqualTo(model.get("coefficients").get(j).get("std_error").asDouble());
       }
+      // And the answer carries the threshold drift_suspected was decided by (drift.z.threshold's default)
+      assertThat(RunningApp.json(response).get("drift_z_threshold").asDouble()).isEqualTo(4.0);
       // And the whole history has all five, an unknown key is a JSON 404
       assertThat(app.getJson(path + "/history").get("updates")).hasSize(5);
       assertThat(app.get("/models/no-such-model/history").statusCode()).isEqualTo(404);

@@ -47,4 +47,23 @@ class SimulatorTest {
     final Simulator.Truth drifting = Simulator.demoModels().get(3);
     assertThat(drifting.betaAt(20_000)[1]).isEqualTo(drifting.beta()[1] + 1.0);
   }
+
+  @Test
+  void shouldSwitchTheDriftingTruthsRegimeEveryRunOfEventsAndBack() {
+    // Given the demo's drifting model and a steady one
+    final Simulator.Truth drifting = Simulator.demoModels().get(3);
+    final Simulator.Truth steady = Simulator.demoModels().get(0);
+    final long run = Simulator.DEMO_REGIME_EVENTS;
+
+    // When their truths are read around the switches
+    // Then the drifting one keeps its start through the first run, is shifted through the second,
+    // and is back at its start in the third; the steady one never moves
+    assertThat(drifting.betaAt(run - 1)).containsExactly(drifting.beta());
+    assertThat(drifting.betaAt(run)).containsExactly(-0.5, 1.5, -1.0, 0.5);
+    assertThat(drifting.betaAt(2 * run - 1)).containsExactly(-0.5, 1.5, -1.0, 0.5);
+    assertThat(drifting.betaAt(2 * run)).containsExactly(drifting.beta());
+    assertThat(drifting.drifts()).isTrue();
+    assertThat(steady.betaAt(3 * run)).containsExactly(steady.beta());
+    assertThat(steady.drifts()).isFalse();
+  }
 }

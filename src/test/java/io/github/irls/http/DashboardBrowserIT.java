@@ -95,6 +95,22 @@ class DashboardBrowserIT extends KafkaIntegrationTest {
       assertThat(all(dom, "<svg[^>]*class=\"chart events\"[^>]*data-points=\"" + VERSIONS + "\"")).hasSize(1);
       assertThat(count(dom, "class=\"bar\"")).isEqualTo((int) VERSIONS);
       assertThat(all(dom, "<svg[^>]*class=\"chart statuses\"[^>]*>")).hasSize(1);
+      // And its model quality over versions: log-loss and calibration for every update, logloss_z for
+      // all but the first (scored at p = 0.5, it has none), in the strip of +-3 with the threshold line
+      // of the server's drift.z.threshold, and each drift-suspected version marked on all three charts
+      final List<String> qualityCharts = all(dom, "<svg[^>]*class=\"chart quality [^\"]*\"[^>]*>");
+      assertThat(qualityCharts).hasSize(3);
+      assertThat(one(qualityCharts, "data-quality=\"logloss\"")).contains("data-points=\"" + VERSIONS + "\"");
+      assertThat(one(qualityCharts, "data-quality=\"calibration\"")).contains("data-points=\"" + VERSIONS + "\"");
+      final String z = one(qualityCharts, "data-quality=\"logloss_z\"");
+      assertThat(z).contains("data-points=\"" + (VERSIONS - 1) + "\"").contains("data-threshold=\"4\"");
+      assertThat(count(dom, "class=\"line quality\"")).isEqualTo(3);
+      assertThat(count(dom, "class=\"zone\"")).isEqualTo(1);
+      assertThat(count(dom, "class=\"threshold\"")).isEqualTo(1);
+      final Matcher drifted = Pattern.compile("data-drift-versions=\"([0-9,]*)\"").matcher(z);
+      assertThat(drifted.find()).isTrue();
+      final int flagged = drifted.group(1).isEmpty() ? 0 : drifted.group(1).split(",").length;
+      assertThat(count(dom, "class=\"drift-mark\"")).isEqualTo(3 * flagged);
       assertThat(dom).contains("id=\"current-status\">OK<");
       assertThat(dom).containsPattern("<p id=\"error\" class=\"error\" hidden=\"\"");
       // And the screenshot was written as a PNG
@@ -212,6 +228,13 @@ class DashboardBrowserIT extends KafkaIntegrationTest {
       n++;
     }
     return n;
+  }
+
+  /** The one element of {@code elements} that contains {@code needle}. */
+  private static String one(final List<String> elements, final String needle) {
+    final List<String> found = elements.stream().filter(e -> e.contains(needle)).toList();
+    assertThat(found).as("elements with " + needle).hasSize(1);
+    return found.get(0);
   }
 
   private static List<String> all(final String text, final String regex) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
+import io.github.irls.query.Quality;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +57,33 @@ class JsonBodiesTest {
         new double[] {Double.POSITIVE_INFINITY}, "OK", "");
 
     // When the history is written as a standby copy's
-    final JsonNode body = JSON.readTree(JsonBodies.history("k", 5, true, List.of(entry)));
+    final JsonNode body =
+        JSON.readTree(JsonBodies.history("k", 5, true, java.util.OptionalDouble.empty(), List.of(entry)));
 
     // Then the standard error is null and the answer says stale
     assertThat(body.get("updates").get(0).get("std_errors").get(0).isNull()).isTrue();
     assertThat(body.get("updates").get(0).get("coefficients").get(0).asDouble()).isEqualTo(0.3);
     assertThat(body.get("stale").asBoolean()).isTrue();
+  }
+
+  @Test
+  void shouldWriteTheDriftThresholdOfAHistoryOnlyWhenItIsKnown() throws Exception {
+    // Given one update flagged drift_suspected
+    final HistoryEntry entry = new HistoryEntry(3, 1003, 100, 300, List.of("intercept"), new double[] {0.3},
+        new double[] {0.1}, "OK", "", new Quality(Quality.of(0.9), Quality.of(0.3), Quality.of(40.0),
+            Quality.of(70.0), Quality.of(0.6), Quality.of(0.01), Quality.of(9.5), true));
+
+    // When its history is written with the threshold 4.5, and with none known
+    final JsonNode known =
+        JSON.readTree(JsonBodies.history("k", 5, false, java.util.OptionalDouble.of(4.5), List.of(entry)));
+    final JsonNode unknown =
+        JSON.readTree(JsonBodies.history("k", 5, false, java.util.OptionalDouble.empty(), List.of(entry)));
+
+    // Then the first says 4.5 beside the update's z and flag, the second leaves the field out
+    assertThat(known.get("drift_z_threshold").asDouble()).isEqualTo(4.5);
+    assertThat(known.get("updates").get(0).get("logloss_z").asDouble()).isEqualTo(9.5);
+    assertThat(known.get("updates").get(0).get("drift_suspected").asBoolean()).isTrue();
+    assertThat(unknown.has("drift_z_threshold")).isFalse();
   }
 
   @Test
@@ -92,6 +114,7 @@ class JsonBodiesTest {
 
     // Then the total follows the page's bounds, and no next link follows the models
     assertThat(page).isEqualTo("{\"offset\":20,\"limit\":10,\"total\":21,\"models\":[{\"model\":\"k\",\"version\":1,"
-        + "\"events_total\":10,\"status\":\"OK\",\"href\":\"/models/k\"}]}");
+        + "\"events_total\":10,\"status\":\"OK\",\"href\":\"/models/k\",\"last_logloss_z\":null,"
+        + "\"drift_suspected\":false}]}");
   }
 }

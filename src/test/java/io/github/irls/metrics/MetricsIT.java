@@ -51,6 +51,7 @@ class MetricsIT extends KafkaIntegrationTest {
           t -> value(t, "irls_steps_total") == 2.0 && value(t, "irls_events_consumed_total") == 1003.0
               && value(t, "irls_dead_letters{reason=\"LABEL_OUT_OF_RANGE\"}") == 3.0
               && value(t, "irls_models") == 1.0
+              && value(t, "irls_models_logloss_z{le=\"+Inf\"}") == 1.0
               && t.contains("kafka_consumer_fetch_manager_records_lag{"));
       assertThat(value(text, "irls_events_consumed_total")).isEqualTo(1003.0);
       assertThat(value(text, "irls_steps_total")).isEqualTo(2.0);
@@ -60,6 +61,11 @@ class MetricsIT extends KafkaIntegrationTest {
       assertThat(value(text, "irls_dead_letters{reason=\"NULL_KEY\"}")).isEqualTo(0.0);
       assertThat(value(text, "irls_dead_letters_sent_total")).isEqualTo(3.0);
       assertThat(value(text, "irls_models")).isEqualTo(1.0);
+      // And the model's drift distribution: its last window (the second, scored by the first's
+      // coefficients) has a z, within 4 of 0 for this steady model, and it is not flagged
+      assertThat(value(text, "irls_models_logloss_z{le=\"+Inf\"}")).isEqualTo(1.0);
+      assertThat(value(text, "irls_models_logloss_z{le=\"4\"}")).isEqualTo(1.0);
+      assertThat(value(text, "irls_models_drift_suspected")).isEqualTo(0.0);
       assertThat(value(text, "irls_streams_state{state=\"RUNNING\"}")).isEqualTo(1.0);
       assertThat(value(text, "irls_streams_state{state=\"ERROR\"}")).isEqualTo(0.0);
       assertThat(text).contains("# TYPE irls_events_per_second gauge", "# TYPE irls_steps_total counter");
