@@ -160,9 +160,7 @@ final class StoreModelQueries implements ModelQueries {
   /** What the last update said of its window's quality. */
   static Quality quality(final ModelState state) {
     if (state.validation().isEmpty()) {
-      return state.driftSuspected() ? new Quality(OptionalDouble.empty(), OptionalDouble.empty(),
-          OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-          OptionalDouble.empty(), true) : Quality.NONE;
+      return Quality.NONE; // no scored event, so no z and no flag
     }
     final ProgressiveValidation v = state.validation().get();
     return new Quality(OptionalDouble.of(v.logLoss()), OptionalDouble.of(v.brier()),
