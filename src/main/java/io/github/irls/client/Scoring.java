@@ -1,5 +1,6 @@
 package io.github.irls.client;
 
+import io.github.irls.glm.LogitLink;
 import io.github.irls.glm.Normal;
 
 /**
@@ -76,10 +77,6 @@ public final class Scoring {
 
   /** {@code 1 / (1 + exp(-eta))}, without overflow for large {@code |eta|}. */
   public static double sigmoid(final double eta) {
-    if (eta >= 0) {
-      return 1.0 / (1.0 + Math.exp(-eta));
-    }
-    final double e = Math.exp(eta);
-    return e / (1.0 + e);
+    return LogitLink.INSTANCE.linkInverse(eta);
   }
 }

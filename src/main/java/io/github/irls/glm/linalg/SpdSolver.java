@@ -1,7 +1,10 @@
 package io.github.irls.glm.linalg;
 
+import java.util.function.Predicate;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
@@ -51,23 +54,9 @@ public final class SpdSolver {
       maxDiagonal = Math.max(maxDiagonal, Math.abs(a.data[i * r + i]));
     }
     final LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(r);
-    double ridge = 0;
-    DMatrixRMaj factored = a.copy();
-    boolean ok = r == 0 || (Vectors.allFinite(a.data) && solver.setA(factored));
-    if (!ok && Vectors.allFinite(a.data)) {
-      final double scale = maxDiagonal > 0 ? maxDiagonal : 1.0;
-      for (double delta = FIRST_RIDGE * scale; delta <= 1e6 * scale; delta *= 10) {
-        factored = a.copy();
-        for (int i = 0; i < r; i++) {
-          factored.data[i * r + i] += delta;
-        }
-        if (solver.setA(factored)) {
-          ok = true;
-          ridge = delta;
-          break;
-        }
-      }
-    }
+    final double found = r == 0 ? 0 : smallestRidge(a, maxDiagonal, solver::setA);
+    final boolean ok = !Double.isNaN(found);
+    final double ridge = ok ? found : 0;
     final double[] step = new double[d];
     final double[] inverse = new double[PackedSymmetric.size(d)];
     final double[] packedCopy = packedA.clone();
@@ -103,6 +92,62 @@ public final class SpdSolver {
   public static double[] packedInverse(final double[] packedA) {
     final int d = PackedSymmetric.order(packedA.length);
     return solve(packedA, new double[d], new boolean[d]).packedInverse();
+  }
+
+  /**
+   * A lower-triangular {@code L} with {@code L L' = A + ridge I}, {@code ridge} the smallest that
+   * {@link #solve} would add to {@code A} (0 when {@code A} is positive definite), so that
+   * quantities computed from {@code L} agree with the published standard errors.
+   *
+   * @param lower {@code L}, row-major {@code d x d} (zero above the diagonal)
+   * @param ridge the ridge added
+   * @param ok false when no ridge up to {@code 1e6} times the largest diagonal element made {@code A}
+   *     factorable, or {@code A} has a non-finite element ({@code lower} is then meaningless)
+   */
+  public record Factor(DMatrixRMaj lower, double ridge, boolean ok) {}
+
+  /** The lower Cholesky factor of {@code packedA}, with the ridge {@link #solve} would add; not modified. */
+  public static Factor cholesky(final double[] packedA) {
+    final int d = PackedSymmetric.order(packedA.length);
+    final DMatrixRMaj a = PackedSymmetric.unpack(packedA, d, new DMatrixRMaj(d, d));
+    double maxDiagonal = 0;
+    for (int i = 0; i < d; i++) {
+      maxDiagonal = Math.max(maxDiagonal, Math.abs(a.data[i * d + i]));
+    }
+    final CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
+    final double ridge = d == 0 ? 0 : smallestRidge(a, maxDiagonal, chol::decompose);
+    if (Double.isNaN(ridge)) {
+      return new Factor(new DMatrixRMaj(d, d), 0, false);
+    }
+    return new Factor(d == 0 ? new DMatrixRMaj(0, 0) : chol.getT(null), ridge, true);
+  }
+
+  /**
+   * The smallest ridge {@code delta} (0, then {@value #FIRST_RIDGE} times the largest diagonal
+   * element, growing by factors of ten up to {@code 1e6} times it) for which {@code factors}
+   * accepts a copy of {@code a} with {@code delta} added to its diagonal; NaN when none does or
+   * {@code a} is not finite. {@code a} is not modified; {@code factors} may modify its argument.
+   */
+  private static double smallestRidge(
+      final DMatrixRMaj a, final double maxDiagonal, final Predicate<DMatrixRMaj> factors) {
+    if (!Vectors.allFinite(a.data)) {
+      return Double.NaN;
+    }
+    if (factors.test(a.copy())) {
+      return 0;
+    }
+    final int r = a.numRows;
+    final double scale = maxDiagonal > 0 ? maxDiagonal : 1.0;
+    for (double delta = FIRST_RIDGE * scale; delta <= 1e6 * scale; delta *= 10) {
+      final DMatrixRMaj ridged = a.copy();
+      for (int i = 0; i < r; i++) {
+        ridged.data[i * r + i] += delta;
+      }
+      if (factors.test(ridged)) {
+        return delta;
+      }
+    }
+    return Double.NaN;
   }
 
   private static int[] keptColumns(final boolean[] aliased) {
