@@ -52,22 +52,27 @@ public final class IrlsApplication implements AutoCloseable {
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch terminated = new CountDownLatch(1);
   private final IrlsMetrics metrics;
+  private final Optional<SchemaRegistry> registry;
   private volatile HttpApi http;
   private volatile InputWatch watch;
   private volatile Admin watchAdmin;
   private boolean closed;
 
-  private IrlsApplication(final IrlsConfig config, final Topology topology, final String applicationServer) {
+  private IrlsApplication(final IrlsConfig config, final Topology topology, final String applicationServer,
+      final Optional<SchemaRegistry> registry) {
     this.config = config;
+    this.registry = registry;
     final Properties props = streamsProperties(config);
     if (applicationServer != null) {
       props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
     }
     this.streams = new KafkaStreams(topology, props);
     this.queries = new StoreModelQueries(streams, config.publishCovariance(),
-        config.topologySettings().driftZThreshold());
+        config.topologySettings().driftZThreshold(),
+        () -> registry.flatMap(SchemaRegistry::notReadyReason));
     // the stream threads and their clients exist from construction, so the binder sees their metrics
     this.metrics = IrlsMetrics.bind(streams, config);
+    registry.ifPresent(r -> r.input().ifPresent(in -> metrics.bindSchemaRegistry(in.schemas(), in.waiting())));
     LOG.info("Configuration: {}", ConfigSources.redacted(config.originals()));
     streams.setStateListener((next, previous) -> {
       LOG.info("Kafka Streams {} -> {}", previous, next);
@@ -129,6 +134,7 @@ public final class IrlsApplication implements AutoCloseable {
     } catch (final IllegalStateException e) {
       throw new KafkaUnavailableException(e.getMessage(), e);
     }
+    final Optional<SchemaRegistry> registry = SchemaRegistry.start(config);
     // The metrics exist only once the application does; the listener finds them through this holder.
     final AtomicReference<IrlsMetrics> metricsHolder = new AtomicReference<>();
     final StepListener steps = new StepListener() {
@@ -167,12 +173,17 @@ public final class IrlsApplication implements AutoCloseable {
     final IrlsApplication app;
     try {
       app = new IrlsApplication(config,
-          topology == null ? IrlsTopology.build(config.topologySettings(), steps, watch) : topology, applicationServer);
+          topology == null
+              ? IrlsTopology.build(config.topologySettings(SchemaRegistry.outputSchemaId(registry)), steps, watch,
+                  registry.flatMap(SchemaRegistry::input))
+              : topology,
+          applicationServer, registry);
     } catch (final RuntimeException e) {
       if (api != null) {
         api.close();
       }
       admin.close(Duration.ZERO);
+      registry.ifPresent(SchemaRegistry::close);
       throw e;
     }
     metricsHolder.set(app.metrics);
@@ -296,6 +307,7 @@ public final class IrlsApplication implements AutoCloseable {
       LOG.warn("Kafka Streams did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
     }
     metrics.close();
+    registry.ifPresent(SchemaRegistry::close);
     final InputWatch w = watch;
     if (w != null) {
       w.close();

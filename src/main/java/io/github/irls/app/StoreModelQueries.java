@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -34,11 +35,19 @@ final class StoreModelQueries implements ModelQueries {
   private final KafkaStreams streams;
   private final boolean withCovariance;
   private final double driftZThreshold;
+  private final Supplier<Optional<String>> notReady;
 
   StoreModelQueries(final KafkaStreams streams, final boolean withCovariance, final double driftZThreshold) {
+    this(streams, withCovariance, driftZThreshold, Optional::empty);
+  }
+
+  /** With {@code notReady}: why a running application is not ready anyway (e.g. waiting for the schema registry). */
+  StoreModelQueries(final KafkaStreams streams, final boolean withCovariance, final double driftZThreshold,
+      final Supplier<Optional<String>> notReady) {
     this.streams = streams;
     this.withCovariance = withCovariance;
     this.driftZThreshold = driftZThreshold;
+    this.notReady = notReady;
   }
 
   @Override
@@ -84,7 +93,11 @@ final class StoreModelQueries implements ModelQueries {
   @Override
   public Health health() {
     final KafkaStreams.State state = streams.state();
-    return new Health(state.name(), state == KafkaStreams.State.RUNNING);
+    if (state != KafkaStreams.State.RUNNING) {
+      return new Health(state.name(), false);
+    }
+    final Optional<String> reason = notReady.get();
+    return new Health(state.name(), reason.isEmpty(), reason);
   }
 
   @Override

@@ -36,7 +36,7 @@ public final class ConfigSources {
   public static final String ENV_PREFIX = "IRLS_";
 
   /** Substrings (case-insensitive) of the names whose values {@link #redacted} hides. */
-  public static final List<String> SECRET_NAME_PARTS = List.of("password", "secret", "jaas", "token", "key");
+  public static final List<String> SECRET_NAME_PARTS = List.of("password", "secret", "jaas", "token", "key", "user.info");
 
   /** What {@link #redacted} shows instead of a secret value. */
   public static final String HIDDEN = "[hidden]";
@@ -127,7 +127,7 @@ public final class ConfigSources {
 
   /**
    * {@code props} as text safe to log, sorted by name: the value of every name containing
-   * password, secret, jaas, token or key (any case) is replaced by {@value #HIDDEN}.
+   * password, secret, jaas, token, key or user.info (any case) is replaced by {@value #HIDDEN}.
    */
   public static Map<String, String> redacted(final Map<String, ?> props) {
     final Map<String, String> safe = new TreeMap<>();

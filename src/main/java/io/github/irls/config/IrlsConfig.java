@@ -1,18 +1,24 @@
 package io.github.irls.config;
 
+import io.github.irls.registry.RegistrySettings;
 import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -26,6 +32,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -64,7 +71,67 @@ public final class IrlsConfig extends AbstractConfig {
 
   public static final String INPUT_FORMAT_CONFIG = "input.format";
   public static final String INPUT_FORMAT_DOC =
-      "Encoding of the events topic values: avro (Avro binary of LabeledEvent) or json (one JSON object per record).";
+      "Encoding of the events topic values: avro (Avro binary of LabeledEvent), json (one JSON object per record)"
+          + " or registry-avro (framed by a schema registry's serializer: magic byte 0, a 4-byte schema id, Avro"
+          + " binary written with that schema, resolved to LabeledEvent; needs schema.registry.url).";
+
+  public static final String OUTPUT_FORMAT_CONFIG = "output.format";
+  public static final String OUTPUT_FORMAT_DOC =
+      "Encoding of the coefficient updates: avro (Avro binary of CoefficientUpdate) or registry-avro"
+          + " (CoefficientUpdate registered under the subject <output.topic>-value at start, or found registered,"
+          + " and every update framed with its id; needs schema.registry.url).";
+
+  public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_URL_DOC =
+      "Base URLs of the schema registry (Confluent's REST API: Confluent, Karapace, Redpanda, or Apicurio's"
+          + " /apis/ccompat/v7), comma-separated, tried in order; the next is asked when one cannot be reached"
+          + " or answers 5xx. Credentials do not belong in the URL: see schema.registry.basic.auth.user.info.";
+
+  public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+  public static final String SCHEMA_REGISTRY_USER_INFO_DOC =
+      "user:password for HTTP basic authentication at the schema registry (never logged).";
+
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_DOC =
+      "Trust store for https registry URLs; default: the JDK's trusted certificates.";
+
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_DOC = "Password of the trust store.";
+
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+  public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE_DOC = "Type of the trust store (JKS or PKCS12).";
+
+  public static final String SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
+  public static final String SCHEMA_REGISTRY_KEYSTORE_LOCATION_DOC =
+      "Key store with the client certificate for registries that require one (mutual TLS).";
+
+  public static final String SCHEMA_REGISTRY_KEYSTORE_PASSWORD_CONFIG = "schema.registry.ssl.keystore.password";
+  public static final String SCHEMA_REGISTRY_KEYSTORE_PASSWORD_DOC = "Password of the key store.";
+
+  public static final String SCHEMA_REGISTRY_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+  public static final String SCHEMA_REGISTRY_KEYSTORE_TYPE_DOC = "Type of the key store (JKS or PKCS12).";
+
+  public static final String SCHEMA_REGISTRY_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
+  public static final String SCHEMA_REGISTRY_KEY_PASSWORD_DOC =
+      "Password of the private key in the key store; default: the key store's password.";
+
+  public static final String SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_CONFIG = "schema.registry.connect.timeout.ms";
+  public static final String SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_DOC =
+      "How long to wait for a connection to one registry URL.";
+
+  public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG = "schema.registry.request.timeout.ms";
+  public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_DOC =
+      "How long to wait for one registry URL's answer.";
+
+  public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG = "schema.registry.retry.backoff.ms";
+  public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MS_DOC =
+      "After the registry could not be asked for a schema (unreachable, timeout, 5xx, 401/403), the records"
+          + " that need it wait and it is asked again after this long, doubling up to"
+          + " schema.registry.retry.backoff.max.ms.";
+
+  public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG = "schema.registry.retry.backoff.max.ms";
+  public static final String SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_DOC =
+      "The longest wait between two attempts to ask the schema registry for a schema.";
 
   public static final String WINDOW_EVENTS_CONFIG = "window.events";
   public static final String WINDOW_EVENTS_DOC =
@@ -205,6 +272,34 @@ public final class IrlsConfig extends AbstractConfig {
           .define(INPUT_FORMAT_CONFIG, Type.STRING, TopologySettings.DEFAULT_INPUT_FORMAT.configName(),
               oneOf(EventFormat::parse, EventFormat.values(), EventFormat::configName),
               Importance.HIGH, INPUT_FORMAT_DOC)
+          .define(OUTPUT_FORMAT_CONFIG, Type.STRING, "avro", ValidString.in("avro", "registry-avro"),
+              Importance.MEDIUM, OUTPUT_FORMAT_DOC)
+          .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, "", new RegistryUrls(),
+              Importance.MEDIUM, SCHEMA_REGISTRY_URL_DOC)
+          .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, null,
+              Importance.MEDIUM, SCHEMA_REGISTRY_USER_INFO_DOC)
+          .define(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, null,
+              Importance.LOW, SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_DOC)
+          .define(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null,
+              Importance.LOW, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_DOC)
+          .define(SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "JKS", new ConfigDef.NonEmptyString(),
+              Importance.LOW, SCHEMA_REGISTRY_TRUSTSTORE_TYPE_DOC)
+          .define(SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG, Type.STRING, null,
+              Importance.LOW, SCHEMA_REGISTRY_KEYSTORE_LOCATION_DOC)
+          .define(SCHEMA_REGISTRY_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null,
+              Importance.LOW, SCHEMA_REGISTRY_KEYSTORE_PASSWORD_DOC)
+          .define(SCHEMA_REGISTRY_KEYSTORE_TYPE_CONFIG, Type.STRING, "JKS", new ConfigDef.NonEmptyString(),
+              Importance.LOW, SCHEMA_REGISTRY_KEYSTORE_TYPE_DOC)
+          .define(SCHEMA_REGISTRY_KEY_PASSWORD_CONFIG, Type.PASSWORD, null,
+              Importance.LOW, SCHEMA_REGISTRY_KEY_PASSWORD_DOC)
+          .define(SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(1),
+              Importance.LOW, SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_DOC)
+          .define(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1),
+              Importance.LOW, SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_DOC)
+          .define(SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG, Type.LONG, 500L, Range.atLeast(1),
+              Importance.LOW, SCHEMA_REGISTRY_RETRY_BACKOFF_MS_DOC)
+          .define(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(1),
+              Importance.LOW, SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_DOC)
           .define(WINDOW_EVENTS_CONFIG, Type.LONG, TopologySettings.DEFAULT_WINDOW_EVENTS, Range.atLeast(1),
               Importance.HIGH, WINDOW_EVENTS_DOC)
           .define(WINDOW_MS_CONFIG, Type.LONG, TopologySettings.DEFAULT_WINDOW_MS, Range.atLeast(1),
@@ -260,7 +355,14 @@ public final class IrlsConfig extends AbstractConfig {
           INPUT_FORMAT_CONFIG, WINDOW_EVENTS_CONFIG, WINDOW_MS_CONFIG, IDLE_CLOSE_MS_CONFIG,
           GRACE_MS_CONFIG, STEP_MODE_CONFIG, LAMBDA_CONFIG, LAMBDA_INTERCEPT_CONFIG, GAMMA_CONFIG,
           MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, DRIFT_Z_THRESHOLD_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
-          HTTP_ADVERTISED_HOST_CONFIG, TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG);
+          HTTP_ADVERTISED_HOST_CONFIG, TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG,
+          OUTPUT_FORMAT_CONFIG, SCHEMA_REGISTRY_URL_CONFIG, SCHEMA_REGISTRY_USER_INFO_CONFIG,
+          SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG,
+          SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG, SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG,
+          SCHEMA_REGISTRY_KEYSTORE_PASSWORD_CONFIG, SCHEMA_REGISTRY_KEYSTORE_TYPE_CONFIG,
+          SCHEMA_REGISTRY_KEY_PASSWORD_CONFIG, SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_CONFIG,
+          SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG, SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG,
+          SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG);
 
   /** Streams settings whose values this class owns (the rest of the originals pass through). */
   private static final Set<String> STREAMS_OWNED =
@@ -285,6 +387,21 @@ public final class IrlsConfig extends AbstractConfig {
    */
   public IrlsConfig(final Map<?, ?> props) {
     super(CONFIG_DEF, props, false);
+    if (getList(SCHEMA_REGISTRY_URL_CONFIG).isEmpty()) {
+      if (inputFormat().needsRegistry()) {
+        throw new ConfigException(INPUT_FORMAT_CONFIG, getString(INPUT_FORMAT_CONFIG),
+            "registry-avro needs " + SCHEMA_REGISTRY_URL_CONFIG);
+      }
+      if (outputFramedForRegistry()) {
+        throw new ConfigException(OUTPUT_FORMAT_CONFIG, getString(OUTPUT_FORMAT_CONFIG),
+            "registry-avro needs " + SCHEMA_REGISTRY_URL_CONFIG);
+      }
+    }
+    if (getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG)) {
+      throw new ConfigException(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG,
+          getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG),
+          "must be at least " + SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG);
+    }
   }
 
   /** The definition of every option (for documentation and tooling). */
@@ -389,6 +506,37 @@ public final class IrlsConfig extends AbstractConfig {
     return EventFormat.parse(getString(INPUT_FORMAT_CONFIG));
   }
 
+  /** Whether coefficient updates are framed for a schema registry ({@code output.format=registry-avro}). */
+  public boolean outputFramedForRegistry() {
+    return "registry-avro".equals(getString(OUTPUT_FORMAT_CONFIG));
+  }
+
+  /** How to reach the schema registry, when {@value #SCHEMA_REGISTRY_URL_CONFIG} is set. */
+  public Optional<RegistrySettings> registrySettings() {
+    final List<String> urls = getList(SCHEMA_REGISTRY_URL_CONFIG);
+    if (urls.isEmpty()) {
+      return Optional.empty();
+    }
+    final RegistrySettings.Tls tls = new RegistrySettings.Tls(
+        Optional.ofNullable(getString(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG)),
+        password(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG), getString(SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG),
+        Optional.ofNullable(getString(SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG)),
+        password(SCHEMA_REGISTRY_KEYSTORE_PASSWORD_CONFIG), getString(SCHEMA_REGISTRY_KEYSTORE_TYPE_CONFIG),
+        password(SCHEMA_REGISTRY_KEY_PASSWORD_CONFIG));
+    return Optional.of(new RegistrySettings(
+        urls.stream().map(u -> URI.create(u.trim())).toList(),
+        password(SCHEMA_REGISTRY_USER_INFO_CONFIG), tls,
+        Duration.ofMillis(getLong(SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_CONFIG)),
+        Duration.ofMillis(getLong(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG)),
+        Duration.ofMillis(getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG)),
+        Duration.ofMillis(getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG))));
+  }
+
+  private Optional<String> password(final String name) {
+    final Password value = getPassword(name);
+    return value == null ? Optional.empty() : Optional.of(value.value());
+  }
+
   public long windowEvents() {
     return getLong(WINDOW_EVENTS_CONFIG);
   }
@@ -455,6 +603,13 @@ public final class IrlsConfig extends AbstractConfig {
         .windowMemoryBytes(getLong(WINDOW_MEMORY_BYTES_CONFIG))
         .driftZThreshold(getDouble(DRIFT_Z_THRESHOLD_CONFIG))
         .build();
+  }
+
+  /** {@link #topologySettings()} with updates framed with {@code id}, the registry's id of CoefficientUpdate. */
+  public TopologySettings topologySettings(final OptionalInt outputSchemaId) {
+    final TopologySettings.Builder settings = topologySettings().toBuilder();
+    outputSchemaId.ifPresent(settings::outputSchemaId);
+    return settings.build();
   }
 
   public String processingGuarantee() {
@@ -600,6 +755,35 @@ public final class IrlsConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "host:port[,host:port...]";
+    }
+  }
+
+  /** Accepts http and https URLs with a host and without credentials in them. */
+  private static final class RegistryUrls implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(final String name, final Object value) {
+      for (final Object item : (List<?>) value) {
+        final String text = item.toString().trim();
+        final URI uri;
+        try {
+          uri = new URI(text);
+        } catch (final URISyntaxException e) {
+          throw new ConfigException(name, "(hidden)", "Not a URL: " + e.getReason());
+        }
+        if (uri.getRawUserInfo() != null) {
+          // the value is not echoed: it holds a secret
+          throw new ConfigException(name, "(hidden)", "Credentials do not belong in the URL: set "
+              + SCHEMA_REGISTRY_USER_INFO_CONFIG);
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+          throw new ConfigException(name, text, "Value must be http:// or https:// URLs with a host");
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "http(s)://host:port[/path][,...]";
     }
   }
 

@@ -43,13 +43,19 @@ final class JsonBodies {
     });
   }
 
-  /** {@code {"state": ..., "live": ..., "ready": ...}} for {@code /health} and {@code /ready}. */
+  /**
+   * {@code {"state": ..., "live": ..., "ready": ...}} for {@code /health} and {@code /ready}, with
+   * {@code "reason"} when the application runs but is not ready.
+   */
   static byte[] health(final ModelQueries.Health health) {
     return write(g -> {
       g.writeStartObject();
       g.writeStringField("state", health.state());
       g.writeBooleanField("live", health.live());
       g.writeBooleanField("ready", health.ready());
+      if (health.reason().isPresent()) {
+        g.writeStringField("reason", health.reason().get());
+      }
       g.writeEndObject();
     });
   }

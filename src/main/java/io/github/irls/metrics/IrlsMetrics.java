@@ -1,9 +1,11 @@
 package io.github.irls.metrics;
 
 import io.github.irls.config.IrlsConfig;
+import io.github.irls.registry.WriterSchemas;
 import io.github.irls.streams.DeadLetterReason;
 import io.github.irls.streams.IrlsStores;
 import io.github.irls.streams.ModelState;
+import io.github.irls.streams.WaitingRecords;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -167,6 +169,34 @@ public final class IrlsMetrics implements AutoCloseable {
    */
   public static IrlsMetrics bind(final KafkaStreams streams, final IrlsConfig config) {
     return new IrlsMetrics(streams, config);
+  }
+
+  /**
+   * Registers the schema registry's series (input format {@code registry-avro}): {@code
+   * irls_schema_registry_waiting_records} (records the tasks here hold back until their writer
+   * schema can be had), {@code irls_schema_registry_unavailable} (1 while the last attempt to fetch
+   * a schema still needed failed), {@code irls_schema_registry_schemas} (writer schemas kept) and
+   * {@code irls_schema_registry_lookups_total{outcome=found|not_found|unavailable}}.
+   */
+  public void bindSchemaRegistry(final WriterSchemas schemas, final WaitingRecords waiting) {
+    Gauge.builder("irls.schema.registry.waiting.records", waiting, WaitingRecords::total)
+        .description("Records held back by the tasks of this instance until the schema registry supplies their "
+            + "writer schema (nothing is dead-lettered for an unreachable registry)")
+        .register(registry);
+    Gauge.builder("irls.schema.registry.unavailable", schemas, s -> s.unavailable() ? 1 : 0)
+        .description("1 while the schema registry could not be asked for a schema that records still need")
+        .register(registry);
+    Gauge.builder("irls.schema.registry.schemas", schemas, WriterSchemas::cachedSchemas)
+        .description("Writer schemas fetched from the schema registry and kept")
+        .register(registry);
+    final String[] outcomes = {"found", "not_found", "unavailable"};
+    for (int i = 0; i < outcomes.length; i++) {
+      final int outcome = i;
+      FunctionCounter.builder("irls.schema.registry.lookups", schemas, s -> s.client().lookupCounts()[outcome])
+          .description("Schema lookups by id at the schema registry, by outcome")
+          .tag("outcome", outcomes[i])
+          .register(registry);
+    }
   }
 
   /** Counts one event skipped as already applied ({@code irls_events_already_applied_total}). */

@@ -57,8 +57,22 @@ public interface ModelQueries {
   /**
    * The application's health: {@code GET /health} answers 200 while it is {@link #live()}, {@code
    * GET /ready} while it is {@code ready}.
+   *
+   * @param state the Kafka Streams state, e.g. {@code RUNNING}
+   * @param ready whether queries can be answered and the input is being processed
+   * @param reason why it is not ready though running (e.g. {@code WAITING_FOR_SCHEMA_REGISTRY: ...}),
+   *     if that is the case
    */
-  record Health(String state, boolean ready) {
+  record Health(String state, boolean ready, Optional<String> reason) {
+
+    public Health {
+      java.util.Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Health with no reason beyond the state. */
+    public Health(final String state, final boolean ready) {
+      this(state, ready, Optional.empty());
+    }
 
     /**
      * Whether the process can still do its work: false once Kafka Streams is in ERROR, PENDING_ERROR

@@ -27,12 +27,21 @@ final class AvroEventDecoder implements EventDecoder {
     if (bytes == null) {
       throw new EventDecodingException(EventDecodingException.Reason.MISSING_VALUE, "Event record has no value");
     }
+    decode(bytes, 0, into);
+  }
+
+  /**
+   * Decodes the Avro binary that fills {@code bytes} from {@code from} to its end (after a
+   * registry's framing, say) into {@code into}; refuses what {@link #decode(byte[], EventBuffer)}
+   * refuses.
+   */
+  void decode(final byte[] bytes, final int from, final EventBuffer into) {
     in = bytes;
-    at = 0;
+    at = from;
     into.clear();
     // a double takes 8 bytes: a longer array than the payload could hold is corrupt, and is
     // refused before anything is read or allocated for it
-    final long most = bytes.length / 8;
+    final long most = (bytes.length - from) / 8;
     for (long n = blockCount(); n != 0; n = blockCount()) {
       if (n > most - into.features()) {
         throw invalid("an array of " + n + " doubles announced in a payload of only " + bytes.length + " bytes");

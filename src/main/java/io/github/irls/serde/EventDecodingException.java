@@ -22,6 +22,12 @@ public final class EventDecodingException extends SerializationException {
     UNDECODABLE_AVRO,
     /** The bytes are not a JSON object of the documented shape. */
     UNDECODABLE_JSON,
+    /** Expected a schema registry's framing (magic byte 0, a 4-byte schema id) and found none. */
+    NOT_REGISTRY_FRAMED,
+    /** The schema registry has no schema with the record's schema id. */
+    UNKNOWN_SCHEMA_ID,
+    /** The record's writer schema cannot be read as the expected schema (Avro schema resolution). */
+    INCOMPATIBLE_SCHEMA,
   }
 
   private final Reason reason;

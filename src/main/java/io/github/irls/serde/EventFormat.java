@@ -1,6 +1,7 @@
 package io.github.irls.serde;
 
 import io.github.irls.avro.LabeledEvent;
+import io.github.irls.registry.WriterSchemas;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -12,11 +13,22 @@ public enum EventFormat {
   /** Avro binary of {@link LabeledEvent} without any header (no schema-registry framing). */
   AVRO,
   /** One JSON object per record, see {@link LabeledEventJsonSerde}. */
-  JSON;
+  JSON,
+  /**
+   * Avro binary framed by a schema registry's serializer (magic byte 0, a 4-byte schema id, the
+   * binary written with that schema), resolved to {@link LabeledEvent} ({@link
+   * RegistryAvroEventDecoder}); needs a schema registry.
+   */
+  REGISTRY_AVRO;
 
-  /** The name as written in configuration: {@code avro} or {@code json}. */
+  /** The name as written in configuration: {@code avro}, {@code json} or {@code registry-avro}. */
   public String configName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** Whether values in this format name a writer schema that a schema registry must supply. */
+  public boolean needsRegistry() {
+    return this == REGISTRY_AVRO;
   }
 
   /**
@@ -39,6 +51,8 @@ public enum EventFormat {
             });
       }
       case JSON -> new LabeledEventJsonSerde();
+      case REGISTRY_AVRO -> throw new UnsupportedOperationException(
+          "registry-avro needs a schema registry: frame AVRO's bytes with registry.Framing");
     };
   }
 
@@ -51,7 +65,14 @@ public enum EventFormat {
     return switch (this) {
       case AVRO -> new AvroEventDecoder();
       case JSON -> new JsonEventDecoder();
+      case REGISTRY_AVRO -> throw new UnsupportedOperationException(
+          "registry-avro needs a schema registry: use decoder(WriterSchemas)");
     };
+  }
+
+  /** As {@link #decoder()}, with the writer schemas that {@link #REGISTRY_AVRO} reads records by. */
+  public EventDecoder decoder(final WriterSchemas schemas) {
+    return this == REGISTRY_AVRO ? new RegistryAvroEventDecoder(schemas) : decoder();
   }
 
   /**

@@ -20,6 +20,19 @@ public enum DeadLetterReason {
   UNDECODABLE_AVRO,
   /** The value is not a JSON event of the documented shape. */
   UNDECODABLE_JSON,
+  /**
+   * With {@code input.format=registry-avro}: the value does not start with a schema registry's
+   * framing (magic byte 0 and a 4-byte schema id).
+   */
+  NOT_REGISTRY_FRAMED,
+  /** With {@code input.format=registry-avro}: the schema registry has no schema with the value's schema id (404). */
+  UNKNOWN_SCHEMA_ID,
+  /**
+   * With {@code input.format=registry-avro}: the writer schema of the value's schema id cannot be
+   * resolved to {@code LabeledEvent} (e.g. it has no label, or a feature is a string), or is not an
+   * Avro schema.
+   */
+  INCOMPATIBLE_SCHEMA,
   /** A feature is NaN or infinite. */
   NON_FINITE_FEATURE,
   /** The label is NaN or infinite. */

@@ -1,6 +1,7 @@
 package io.github.irls.streams;
 
 import io.github.irls.avro.CoefficientUpdate;
+import io.github.irls.registry.Framing;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.streams.internals.DeadLetterProcessor;
 import io.github.irls.streams.internals.FitInput;
@@ -9,18 +10,22 @@ import io.github.irls.streams.internals.FitProcessor;
 import io.github.irls.streams.internals.HistoryProcessor;
 import io.github.irls.streams.internals.ModelStateSerde;
 import io.github.irls.streams.internals.NonNegativeTimestampExtractor;
+import io.github.irls.streams.internals.RegistryGate;
 import io.github.irls.streams.internals.Rejection;
 import io.github.irls.streams.internals.Routed;
+import io.github.irls.streams.internals.SourcePosition;
 import io.github.irls.streams.internals.SpecProcessor;
 import io.github.irls.streams.internals.ValidateProcessor;
 import io.github.irls.streams.internals.WindowStoreBuilder;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
@@ -85,6 +90,10 @@ public final class IrlsTopology {
   public static final String MODEL_DEAD_LETTERS_STORE = "irls-model-dead-letters";
   public static final String SPECS_STORE = "irls-model-specs";
   public static final String HISTORY_STORE = "irls-model-history";
+  /** With {@code input.format=registry-avro}: records held back while the schema registry cannot be asked. */
+  public static final String REGISTRY_WAITING_STORE = "irls-registry-waiting";
+  /** With {@code input.format=registry-avro}: the processor that holds records back. */
+  public static final String REGISTRY_GATE_PROCESSOR = "irls-registry-gate";
 
   /** Updates kept per model key in {@value #HISTORY_STORE}. */
   public static final int HISTORY_ENTRIES = 200;
@@ -94,11 +103,11 @@ public final class IrlsTopology {
   /** Dead-letter header: a human explanation. */
   public static final String HEADER_MESSAGE = "irls.error.message";
   /** Dead-letter header: the topic the record was read from. */
-  public static final String HEADER_SOURCE_TOPIC = "irls.source.topic";
+  public static final String HEADER_SOURCE_TOPIC = SourcePosition.TOPIC_HEADER;
   /** Dead-letter header: its partition, in decimal. */
-  public static final String HEADER_SOURCE_PARTITION = "irls.source.partition";
+  public static final String HEADER_SOURCE_PARTITION = SourcePosition.PARTITION_HEADER;
   /** Dead-letter header: its offset, in decimal. */
-  public static final String HEADER_SOURCE_OFFSET = "irls.source.offset";
+  public static final String HEADER_SOURCE_OFFSET = SourcePosition.OFFSET_HEADER;
 
   private IrlsTopology() {}
 
@@ -119,9 +128,29 @@ public final class IrlsTopology {
    */
   public static Topology build(final TopologySettings settings, final StepListener steps,
       final InputProgress progress) {
+    return build(settings, steps, progress, Optional.empty());
+  }
+
+  /**
+   * As {@link #build(TopologySettings, StepListener, InputProgress)}, reading events framed for a
+   * schema registry with {@code registry} (required when the input format is {@code
+   * registry-avro}, ignored otherwise): a gate ({@value #REGISTRY_GATE_PROCESSOR}, store {@value
+   * #REGISTRY_WAITING_STORE}) in front of both sources holds records back while their writer
+   * schema cannot be had ({@link RegistryGate}).
+   *
+   * @throws IllegalArgumentException if the input format needs a registry and none is given
+   */
+  public static Topology build(final TopologySettings settings, final StepListener steps,
+      final InputProgress progress, final Optional<RegistryInput> registry) {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(steps, "steps");
     Objects.requireNonNull(progress, "progress");
+    final boolean gated = settings.inputFormat().needsRegistry();
+    if (gated && registry.isEmpty()) {
+      throw new IllegalArgumentException("input format " + settings.inputFormat().configName()
+          + " needs a schema registry");
+    }
+    final InputProgress inputProgress = gated ? registry.get().waiting().guard(progress) : progress;
     final StoreBuilder<KeyValueStore<String, ModelState>> models =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), new ModelStateSerde())
@@ -144,8 +173,10 @@ public final class IrlsTopology {
 
     final ProcessorSupplier<byte[], byte[], byte[], Routed> specsProcessor =
         () -> new SpecProcessor(settings.maxFeatures(), FIT_PROCESSOR, DEAD_LETTER_PROCESSOR);
-    final ProcessorSupplier<byte[], byte[], byte[], Routed> validate =
-        () -> new ValidateProcessor(
+    final ProcessorSupplier<byte[], byte[], byte[], Routed> validate = gated
+        ? () -> new ValidateProcessor(settings.inputFormat(), registry.get().schemas(), settings.maxFeatures(),
+            FIT_PROCESSOR, DEAD_LETTER_PROCESSOR)
+        : () -> new ValidateProcessor(
             settings.inputFormat(), settings.maxFeatures(), FIT_PROCESSOR, DEAD_LETTER_PROCESSOR);
     final ProcessorSupplier<byte[], FitInput, byte[], FitOutput> fit =
         new ProcessorSupplier<>() {
@@ -153,7 +184,7 @@ public final class IrlsTopology {
           public FitProcessor get() {
             return new FitProcessor(
                 settings, MODELS_STORE, WINDOWS_STORE, SPECS_STORE, HISTORY_PROCESSOR, DEAD_LETTER_PROCESSOR, steps,
-                progress);
+                inputProgress);
           }
 
           @Override
@@ -202,8 +233,29 @@ public final class IrlsTopology {
     topology.addSource(
         AutoOffsetReset.earliest(), SPECS_SOURCE, new NonNegativeTimestampExtractor(), new ByteArrayDeserializer(),
         new ByteArrayDeserializer(), settings.modelSpecsTopic());
-    topology.addProcessor(VALIDATE_PROCESSOR, validate, EVENTS_SOURCE);
-    topology.addProcessor(SPECS_PROCESSOR, specsProcessor, SPECS_SOURCE);
+    if (gated) {
+      final StoreBuilder<KeyValueStore<Long, byte[]>> waiting =
+          Stores.keyValueStoreBuilder(
+                  Stores.persistentKeyValueStore(REGISTRY_WAITING_STORE), Serdes.Long(), Serdes.ByteArray())
+              .withCachingEnabled();
+      topology.addProcessor(REGISTRY_GATE_PROCESSOR, new ProcessorSupplier<byte[], byte[], byte[], byte[]>() {
+        @Override
+        public RegistryGate get() {
+          return new RegistryGate(settings.modelSpecsTopic(), REGISTRY_WAITING_STORE, VALIDATE_PROCESSOR,
+              SPECS_PROCESSOR, registry.get().schemas(), registry.get().waiting());
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+          return Set.of(waiting);
+        }
+      }, EVENTS_SOURCE, SPECS_SOURCE);
+      topology.addProcessor(VALIDATE_PROCESSOR, validate, REGISTRY_GATE_PROCESSOR);
+      topology.addProcessor(SPECS_PROCESSOR, specsProcessor, REGISTRY_GATE_PROCESSOR);
+    } else {
+      topology.addProcessor(VALIDATE_PROCESSOR, validate, EVENTS_SOURCE);
+      topology.addProcessor(SPECS_PROCESSOR, specsProcessor, SPECS_SOURCE);
+    }
     topology.addProcessor(FIT_PROCESSOR, fit, VALIDATE_PROCESSOR, SPECS_PROCESSOR);
     topology.addProcessor(
         DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR);
@@ -213,10 +265,20 @@ public final class IrlsTopology {
     topology.addSink(
         // keys are the model keys' UTF-8 bytes, as received (validated UTF-8)
         COEFFICIENTS_SINK, settings.coefficientsTopic(), new ByteArraySerializer(),
-        AvroSerde.of(CoefficientUpdate.class).serializer(), HISTORY_PROCESSOR);
+        updateSerializer(settings), HISTORY_PROCESSOR);
     topology.addSink(
         DLQ_SINK, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
         DEAD_LETTER_PROCESSOR);
     return topology;
+  }
+
+  /** Plain Avro binary, or framed with the registry's id of {@code CoefficientUpdate} ({@code output.format=registry-avro}). */
+  private static Serializer<CoefficientUpdate> updateSerializer(final TopologySettings settings) {
+    final Serializer<CoefficientUpdate> avro = AvroSerde.of(CoefficientUpdate.class).serializer();
+    if (settings.outputSchemaId().isEmpty()) {
+      return avro;
+    }
+    final int id = settings.outputSchemaId().getAsInt();
+    return (topic, update) -> update == null ? null : Framing.frame(id, avro.serialize(topic, update));
   }
 }

@@ -2,6 +2,7 @@ package io.github.irls.streams;
 
 import io.github.irls.serde.EventFormat;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Everything {@link IrlsTopology#build} reads, as one immutable value, so that the topology is a
@@ -31,6 +32,8 @@ import java.util.Objects;
  *     read back from the store when needed
  * @param driftZThreshold an update whose {@code logloss_z} exceeds this is marked {@code
  *     drift_suspected} (finite and > 0)
+ * @param outputSchemaId the schema registry's id of {@code CoefficientUpdate} when updates are
+ *     framed for a registry ({@code output.format=registry-avro}); empty for plain Avro binary
  */
 public record TopologySettings(
     String eventsTopic,
@@ -51,7 +54,8 @@ public record TopologySettings(
     int maxFeatures,
     int hybridWarmupWindows,
     long windowMemoryBytes,
-    double driftZThreshold) {
+    double driftZThreshold,
+    OptionalInt outputSchemaId) {
 
   public static final String DEFAULT_EVENTS_TOPIC = "irls.events";
   public static final String DEFAULT_COEFFICIENTS_TOPIC = "irls.coefficients";
@@ -83,7 +87,7 @@ public record TopologySettings(
       DEFAULT_INPUT_FORMAT, DEFAULT_WINDOW_EVENTS, DEFAULT_WINDOW_MS, DEFAULT_IDLE_CLOSE_MS, DEFAULT_GRACE_MS,
       DEFAULT_STEP_MODE, DEFAULT_LAMBDA, DEFAULT_LAMBDA_INTERCEPT, DEFAULT_GAMMA, DEFAULT_MAX_ITERATIONS,
       DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES, DEFAULT_HYBRID_WARMUP_WINDOWS, DEFAULT_WINDOW_MEMORY_BYTES,
-      DEFAULT_DRIFT_Z_THRESHOLD);
+      DEFAULT_DRIFT_Z_THRESHOLD, OptionalInt.empty());
 
   public TopologySettings {
     Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -92,6 +96,7 @@ public record TopologySettings(
     Objects.requireNonNull(modelSpecsTopic, "modelSpecsTopic");
     Objects.requireNonNull(inputFormat, "inputFormat");
     Objects.requireNonNull(stepMode, "stepMode");
+    Objects.requireNonNull(outputSchemaId, "outputSchemaId");
     require(windowEvents >= 1, "windowEvents must be >= 1, got " + windowEvents);
     require(windowMs >= 1, "windowMs must be >= 1, got " + windowMs);
     require(idleCloseMs >= 1, "idleCloseMs must be >= 1, got " + idleCloseMs);
@@ -153,6 +158,7 @@ public record TopologySettings(
     private int hybridWarmupWindows;
     private long windowMemoryBytes;
     private double driftZThreshold;
+    private OptionalInt outputSchemaId;
 
     private Builder(final TopologySettings from) {
       eventsTopic = from.eventsTopic;
@@ -174,6 +180,7 @@ public record TopologySettings(
       hybridWarmupWindows = from.hybridWarmupWindows;
       windowMemoryBytes = from.windowMemoryBytes;
       driftZThreshold = from.driftZThreshold;
+      outputSchemaId = from.outputSchemaId;
     }
 
     public Builder eventsTopic(final String value) {
@@ -271,6 +278,18 @@ public record TopologySettings(
       return this;
     }
 
+    /** Frame every update for a schema registry with this id of {@code CoefficientUpdate}. */
+    public Builder outputSchemaId(final int value) {
+      outputSchemaId = OptionalInt.of(value);
+      return this;
+    }
+
+    /** Publish updates as plain Avro binary (the default). */
+    public Builder plainOutput() {
+      outputSchemaId = OptionalInt.empty();
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -280,7 +299,7 @@ public record TopologySettings(
     public TopologySettings build() {
       return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
           windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
-          publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes, driftZThreshold);
+          publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes, driftZThreshold, outputSchemaId);
     }
   }
 }

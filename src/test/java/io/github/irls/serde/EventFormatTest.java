@@ -13,6 +13,8 @@ class EventFormatTest {
     assertThat(EventFormat.parse("avro")).isEqualTo(EventFormat.AVRO);
     assertThat(EventFormat.parse(" JSON ")).isEqualTo(EventFormat.JSON);
     assertThat(EventFormat.JSON.configName()).isEqualTo("json");
+    assertThat(EventFormat.parse("Registry-Avro")).isEqualTo(EventFormat.REGISTRY_AVRO);
+    assertThat(EventFormat.REGISTRY_AVRO.configName()).isEqualTo("registry-avro");
   }
 
   @Test
@@ -21,6 +23,6 @@ class EventFormatTest {
     assertThatThrownBy(() -> EventFormat.parse("protobuf"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("protobuf")
-        .hasMessageContaining("[avro, json]");
+        .hasMessageContaining("[avro, json, registry-avro]");
   }
 }

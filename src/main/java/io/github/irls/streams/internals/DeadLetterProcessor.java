@@ -8,7 +8,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -88,7 +87,7 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
     final String message = rejection.message() == null ? "" : rejection.message();
     headers.add(messageHeader,
         utf8(message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message));
-    final Optional<RecordMetadata> source = context().recordMetadata();
+    final Optional<SourcePosition.Position> source = SourcePosition.of(context(), record.headers());
     if (source.isPresent()) {
       headers.add(topicHeader, utf8(source.get().topic()));
       headers.add(partitionHeader, utf8(Integer.toString(source.get().partition())));

@@ -28,7 +28,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +138,7 @@ public final class FitProcessor extends ContextualProcessor<byte[], FitInput, by
   }
 
   private void event(final Record<byte[], FitInput> record, final ValidEvent valid) {
-    final long offset = context().recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+    final long offset = SourcePosition.offset(context(), record.headers());
     if (offset >= 0 && offset <= windows.appliedOffset()) {
       alreadyApplied(offset);
       return;

@@ -4,6 +4,8 @@ import io.github.irls.serde.EventBuffer;
 import io.github.irls.serde.EventDecoder;
 import io.github.irls.serde.EventDecodingException;
 import io.github.irls.serde.EventFormat;
+import io.github.irls.serde.SchemaRegistryUnavailableException;
+import io.github.irls.registry.WriterSchemas;
 import io.github.irls.streams.DeadLetterReason;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -30,7 +32,18 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
 
   public ValidateProcessor(
       final EventFormat format, final int maxFeatures, final String fitChild, final String deadLetterChild) {
-    this.decoder = format.decoder();
+    this(format, format.decoder(), maxFeatures, fitChild, deadLetterChild);
+  }
+
+  /** A processor for events in {@code format} framed for a schema registry, read by {@code schemas}. */
+  public ValidateProcessor(final EventFormat format, final WriterSchemas schemas, final int maxFeatures,
+      final String fitChild, final String deadLetterChild) {
+    this(format, format.decoder(schemas), maxFeatures, fitChild, deadLetterChild);
+  }
+
+  private ValidateProcessor(final EventFormat format, final EventDecoder decoder, final int maxFeatures,
+      final String fitChild, final String deadLetterChild) {
+    this.decoder = decoder;
     this.undecodable =
         format == EventFormat.JSON ? DeadLetterReason.UNDECODABLE_JSON : DeadLetterReason.UNDECODABLE_AVRO;
     this.maxFeatures = maxFeatures;
@@ -51,6 +64,9 @@ public final class ValidateProcessor extends ContextualProcessor<byte[], byte[],
     } catch (final EventDecodingException e) {
       reject(record, DeadLetterReason.of(e.reason(), undecodable), e.getMessage());
       return;
+    } catch (final SchemaRegistryUnavailableException e) {
+      // the gate lets a record through only once its schema is settled: never a dead letter
+      throw e;
     } catch (final RuntimeException e) {
       // a decoder may fail in ways its contract does not name; the record is still a dead letter
       reject(record, record.value() == null ? DeadLetterReason.MISSING_VALUE : undecodable,
