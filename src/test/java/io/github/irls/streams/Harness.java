@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -55,16 +57,23 @@ final class Harness implements AutoCloseable {
   }
 
   Harness(final TopologySettings settings, final StepListener steps) {
+    this(settings, steps, Optional.empty(), newStateDir());
+  }
+
+  /** A topology reading events framed for a schema registry through {@code registry}, its state in {@code stateDir}. */
+  Harness(final TopologySettings settings, final RegistryInput registry, final Path stateDir) {
+    this(settings, StepListener.NONE, Optional.of(registry), stateDir);
+  }
+
+  private Harness(final TopologySettings settings, final StepListener steps, final Optional<RegistryInput> registry,
+      final Path stateDir) {
     this.settings = settings;
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "irls-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    try {
-      props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("irls-ttd").toString());
-    } catch (final IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    driver = new TopologyTestDriver(IrlsTopology.build(settings, steps, partition -> caughtUpSince.get()), props,
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(
+        IrlsTopology.build(settings, steps, partition -> caughtUpSince.get(), registry), props,
         Instant.ofEpochMilli(WALL_CLOCK_START));
     events = driver.createInputTopic(settings.eventsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
     updates = driver.createOutputTopic(
@@ -72,6 +81,14 @@ final class Harness implements AutoCloseable {
     deadLetters = driver.createOutputTopic(
         settings.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     specs = driver.createInputTopic(settings.modelSpecsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static Path newStateDir() {
+    try {
+      return Files.createTempDirectory("irls-ttd");
+    } catch (final IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static LabeledEvent event(final double[] x, final double y) {

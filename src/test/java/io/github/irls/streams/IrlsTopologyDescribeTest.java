@@ -1,7 +1,15 @@
 package io.github.irls.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.irls.registry.RegistrySettings;
+import io.github.irls.registry.SchemaRegistryClient;
+import io.github.irls.registry.WriterSchemas;
+import io.github.irls.serde.EventFormat;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +31,35 @@ class IrlsTopologyDescribeTest {
 
     // Then its description (processors, stores, topics, wiring) is exactly the pinned one
     assertThat(topology.describe().toString().strip()).isEqualTo(expected.strip());
+  }
+
+  @Test
+  void shouldDescribeTheRegistryFramedTopologyAsPinned() throws IOException {
+    // Given the checked-in description of the topology for events framed for a schema registry
+    final String expected;
+    try (InputStream in = getClass().getResourceAsStream("/streams/topology-description-registry.txt")) {
+      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    final SchemaRegistryClient client = SchemaRegistryClient.create(
+        RegistrySettings.of(List.of(URI.create("http://127.0.0.1:1"))));
+
+    // When the topology is built for input.format=registry-avro (nothing asks the registry)
+    final Topology topology = IrlsTopology.build(
+        TopologySettings.builder().inputFormat(EventFormat.REGISTRY_AVRO).build(), StepListener.NONE,
+        InputProgress.UNKNOWN, Optional.of(RegistryInput.of(new WriterSchemas(client))));
+    client.close();
+
+    // Then the gate and its store stand in front of both sources, the rest unchanged
+    assertThat(topology.describe().toString().strip()).isEqualTo(expected.strip());
+  }
+
+  @Test
+  void shouldRefuseARegistryFramedTopologyWithoutARegistry() {
+    // Given / When / Then
+    assertThatThrownBy(() -> IrlsTopology.build(
+        TopologySettings.builder().inputFormat(EventFormat.REGISTRY_AVRO).build(), StepListener.NONE,
+        InputProgress.UNKNOWN, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a schema registry");
   }
 
   @Test
