@@ -1,8 +1,13 @@
 package io.github.irls.app;
 
 import io.github.irls.avro.LabeledEvent;
+import io.github.irls.config.IrlsConfig;
 import io.github.irls.csv.CsvFormatException;
+import io.github.irls.registry.RegistrySettings;
+import io.github.irls.registry.SchemaRegistryClient;
+import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
+import io.github.irls.serde.RegistryFramedSerializer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,7 +69,17 @@ public final class KafkaIo {
       final EventFormat format,
       final long maxRows,
       final LongConsumer progress) throws IOException, CsvFormatException {
-    final Serializer<LabeledEvent> serializer = format.serde().serializer();
+    return produce(reader, producer, topic, format.serde().serializer(), maxRows, progress);
+  }
+
+  /** As {@link #produce(EventCsvReader, Producer, String, EventFormat, long, LongConsumer)} with {@code serializer}. */
+  public static Map<String, Long> produce(
+      final EventCsvReader reader,
+      final Producer<String, byte[]> producer,
+      final String topic,
+      final Serializer<LabeledEvent> serializer,
+      final long maxRows,
+      final LongConsumer progress) throws IOException, CsvFormatException {
     final AtomicReference<Exception> failed = new AtomicReference<>();
     final Map<String, Long> rows = new LinkedHashMap<>();
     long sent = 0;
@@ -94,6 +109,31 @@ public final class KafkaIo {
           failed.get());
     }
     return rows;
+  }
+
+  /**
+   * A serializer of events for {@code topic} in {@code format}: for {@code registry-avro}, {@code
+   * LabeledEvent} is found or registered under the subject {@code <topic>-value} at the schema
+   * registry of {@code config} and every event is framed with its id, as a registry-aware producer
+   * writes them.
+   *
+   * @throws IllegalStateException if the registry cannot be reached or refuses the schema
+   */
+  public static Serializer<LabeledEvent> eventSerializer(final IrlsConfig config, final EventFormat format,
+      final String topic) {
+    if (!format.needsRegistry()) {
+      return format.serde().serializer();
+    }
+    final RegistrySettings settings = config.registrySettings().orElseThrow(
+        () -> new IllegalStateException("registry-avro needs " + IrlsConfig.SCHEMA_REGISTRY_URL_CONFIG));
+    final String subject = topic + "-value";
+    try (SchemaRegistryClient client = SchemaRegistryClient.create(settings)) {
+      return RegistryFramedSerializer.of(client.idOf(subject, LabeledEvent.getClassSchema()),
+          AvroSerde.of(LabeledEvent.class).serializer());
+    } catch (final SchemaRegistryClient.RegistryException | IllegalArgumentException e) {
+      throw new IllegalStateException("Cannot register LabeledEvent under " + subject + " at the schema registry: "
+          + e.getMessage(), e);
+    }
   }
 
   /** The end offset of every partition of {@code topic} (the last stable offset under transactions). */

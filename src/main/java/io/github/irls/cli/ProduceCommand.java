@@ -1,6 +1,7 @@
 package io.github.irls.cli;
 
 import io.github.irls.app.EventCsvReader;
+import io.github.irls.avro.LabeledEvent;
 import io.github.irls.app.KafkaIo;
 import io.github.irls.app.KafkaReachability;
 import io.github.irls.app.KafkaUnavailableException;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,9 +54,16 @@ public final class ProduceCommand implements Callable<Integer> {
       description = "Events topic (default: ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--format", paramLabel = "avro|json", defaultValue = "avro",
-      description = "Value encoding: avro (LabeledEvent, Avro binary) or json (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--format", paramLabel = "avro|json|registry-avro", defaultValue = "avro",
+      description = "Value encoding: avro (LabeledEvent, Avro binary), json, or registry-avro (LabeledEvent "
+          + "found or registered under <topic>-value at the schema registry and every value framed with its id, "
+          + "as a registry-aware serializer writes; needs --schema-registry-url) (default: ${DEFAULT-VALUE}).")
   String format;
+
+  @Option(names = "--schema-registry-url", paramLabel = "URL",
+      description = "The schema registry for --format registry-avro (same as -D schema.registry.url; "
+          + "credentials and TLS through -D schema.registry.*).")
+  String schemaRegistryUrl;
 
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
       description = "Partitions of the topic if it has to be created (default: ${DEFAULT-VALUE}).")
@@ -72,8 +82,14 @@ public final class ProduceCommand implements Callable<Integer> {
     if (partitions < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--partitions must be >= 1, got " + partitions);
     }
-    final IrlsConfig config = client.config(spec.commandLine(),
-        Map.of(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, IrlsConfig.INPUT_TOPIC_CONFIG, topic));
+    final Map<String, Object> overrides = new HashMap<>(
+        Map.of(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, IrlsConfig.INPUT_TOPIC_CONFIG, topic,
+            IrlsConfig.INPUT_FORMAT_CONFIG, eventFormat.configName()));
+    if (schemaRegistryUrl != null) {
+      overrides.put(IrlsConfig.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl);
+    }
+    // registry-avro without a registry is a usage error, as it is for run
+    final IrlsConfig config = client.config(spec.commandLine(), overrides);
     final PrintWriter err = spec.commandLine().getErr();
     try (EventCsvReader reader = EventCsvReader.open(input)) {
       KafkaReachability.check(config.adminProperties());
@@ -89,8 +105,9 @@ public final class ProduceCommand implements Callable<Integer> {
       final ProgressBar bar = new ProgressBar(err, "produce");
       final long total = reader.totalBytes();
       final Map<String, Long> rows;
+      final Serializer<LabeledEvent> serializer = KafkaIo.eventSerializer(config, eventFormat, topic);
       try (Producer<String, byte[]> producer = KafkaIo.eventProducer(config.clientProperties())) {
-        rows = KafkaIo.produce(reader, producer, topic, eventFormat, Long.MAX_VALUE,
+        rows = KafkaIo.produce(reader, producer, topic, serializer, Long.MAX_VALUE,
             n -> bar.update(total > 0 ? (double) reader.bytesRead() / total : -1, n));
       }
       final long sent = rows.values().stream().mapToLong(Long::longValue).sum();

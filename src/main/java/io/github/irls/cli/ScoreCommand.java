@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
           + "with eta = b.[1,x] and se^2 = [1,x]' Sigma [1,x].",
       "A row that cannot be scored (unknown key, wrong number of features, not a number) is "
           + "reported on stderr as 'line N: ...' and the remaining rows are still scored.",
+      "Updates framed for a schema registry (output.format=registry-avro) are read when "
+          + "-D schema.registry.url=URL (and any schema.registry.* setting) is given; plain ones always.",
       "",
       "Exit codes: 0 every row scored, 1 some row failed or Kafka unreachable, 2 usage error."
     })
@@ -93,7 +95,7 @@ public final class ScoreCommand implements Callable<Integer> {
     }
     final CoefficientTable table;
     try {
-      table = CoefficientTable.start(config.clientProperties(), config.outputTopic());
+      table = CoefficientTable.start(config.clientProperties(), config.outputTopic(), config.registrySettings());
     } catch (final KafkaException e) {
       return ProduceCommand.fail(err, "Cannot read " + config.outputTopic() + ": " + e.getMessage());
     }

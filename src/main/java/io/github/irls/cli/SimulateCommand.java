@@ -37,7 +37,9 @@ import picocli.CommandLine.Option;
           + "them drifting; Avro LabeledEvent values keyed by model) to the events topic of a Kafka "
           + "cluster at --rate events per second, until --events are sent, --duration has passed, "
           + "or SIGTERM / Ctrl-C. Creates the application's topics when they are missing, as `run` "
-          + "would (same -D topic.partitions), so either may start first.",
+          + "would (same -D topic.partitions), so either may start first. Values are written in the "
+          + "configured input.format, as `run` with the same configuration reads them: avro, json, or "
+          + "registry-avro (LabeledEvent registered under <input.topic>-value, every value framed).",
       "",
       "Exit codes: 0 done or stopped by a signal, 1 Kafka unreachable or refusing, 2 usage error."
     })
@@ -73,6 +75,10 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "How often a progress line is printed on stderr (default: ${DEFAULT-VALUE}).")
   Duration progressInterval;
 
+  @Option(names = "--schema-registry-url", paramLabel = "URL",
+      description = "The schema registry, for -D input.format=registry-avro (same as -D schema.registry.url).")
+  String schemaRegistryUrl;
+
   @Mixin ClientOptions client;
 
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -89,14 +95,19 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     final Map<String, Object> overrides = new HashMap<>();
     overrides.put(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    if (schemaRegistryUrl != null) {
+      overrides.put(IrlsConfig.SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl);
+    }
     final IrlsConfig config = client.config(cmd, overrides);
     final PrintWriter err = cmd.getErr();
+    final Serializer<LabeledEvent> serializer;
     try {
       KafkaReachability.check(config.adminProperties());
       final Set<String> created = Topics.ensure(config);
       if (!created.isEmpty()) {
         err.println("Created topics " + String.join(", ", created));
       }
+      serializer = KafkaIo.eventSerializer(config, config.inputFormat(), config.inputTopic());
     } catch (final KafkaUnavailableException | IllegalStateException e) {
       return ProduceCommand.fail(err, e.getMessage());
     }
@@ -115,7 +126,7 @@ public final class SimulateCommand implements Callable<Integer> {
           bootstrapServers);
       err.flush();
       final AtomicReference<Exception> failure = new AtomicReference<>();
-      final long sent = produce(config, new Simulator(truths, seed), failure, err);
+      final long sent = produce(config, serializer, new Simulator(truths, seed), failure, err);
       if (failure.get() != null) {
         return ProduceCommand.fail(err, "Cannot produce to " + config.inputTopic() + ": " + failure.get().getMessage());
       }
@@ -133,9 +144,8 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   /** Sends events round-robin over the models at {@link #rate} until told to stop; returns how many. */
-  private long produce(final IrlsConfig config, final Simulator simulator, final AtomicReference<Exception> failure,
-      final PrintWriter err) throws InterruptedException {
-    final Serializer<LabeledEvent> serializer = EventFormat.AVRO.serde().serializer();
+  private long produce(final IrlsConfig config, final Serializer<LabeledEvent> serializer, final Simulator simulator,
+      final AtomicReference<Exception> failure, final PrintWriter err) throws InterruptedException {
     final String topic = config.inputTopic();
     final int models = simulator.truths().size();
     final long limit = events == null ? Long.MAX_VALUE : events;

@@ -1,7 +1,12 @@
 package io.github.irls.client;
 
 import io.github.irls.avro.CoefficientUpdate;
-import io.github.irls.serde.AvroSerde;
+import io.github.irls.config.IrlsConfig;
+import io.github.irls.registry.RegistrySettings;
+import io.github.irls.registry.SchemaRegistryClient;
+import io.github.irls.registry.WriterSchemas;
+import io.github.irls.serde.RegistryAvroDeserializer;
+import io.github.irls.serde.SchemaRegistryUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -48,14 +54,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The consumer settings may carry any Kafka client property ({@code security.protocol}, {@code
  * sasl.*}, {@code ssl.*}); the table sets the deserializers, the isolation level and disables
- * auto-commit. A record that is not an Avro {@code CoefficientUpdate} is skipped and counted
- * ({@link #skipped()}).
+ * auto-commit. Updates framed for a schema registry ({@code output.format=registry-avro}) are read
+ * when the settings name the registry ({@code schema.registry.url} and, as the application takes
+ * them, {@code schema.registry.*}), plain ones always. A record that is neither is skipped and
+ * counted ({@link #skipped()}); a record whose schema the registry cannot supply yet is read again
+ * until it can, never skipped.
  */
 public final class CoefficientTable implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoefficientTable.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long PARTITION_REFRESH_MS = 30_000;
+  private static final String SCHEMA_REGISTRY_PREFIX = "schema.registry.";
+  /** How long one poll may wait for the registry before the record is read again. */
+  private static final Duration REGISTRY_WAIT = Duration.ofSeconds(5);
 
   private final String topic;
   private final KafkaConsumer<String, CoefficientUpdate> consumer;
@@ -65,17 +77,21 @@ public final class CoefficientTable implements AutoCloseable {
   private final AtomicLong skipped = new AtomicLong();
   private final Object changed = new Object();
   private final Thread thread;
+  private final Optional<SchemaRegistryClient> registryClient;
   private volatile boolean closed;
 
-  private CoefficientTable(final Map<String, ?> clientProperties, final String topic) {
+  private CoefficientTable(final Map<String, ?> clientProperties, final String topic,
+      final Optional<RegistrySettings> registry) {
     this.topic = topic;
+    this.registryClient = registry.map(SchemaRegistryClient::create);
     final Map<String, Object> props = new HashMap<>(clientProperties);
+    props.keySet().removeIf(name -> name.startsWith(SCHEMA_REGISTRY_PREFIX));
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "irls-coefficient-table");
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-        AvroSerde.of(CoefficientUpdate.class).deserializer());
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new RegistryAvroDeserializer<>(
+        CoefficientUpdate.class, registryClient.map(WriterSchemas::new), REGISTRY_WAIT));
     this.thread = new Thread(this::run, "irls-coefficient-table");
     thread.setDaemon(true);
   }
@@ -89,7 +105,21 @@ public final class CoefficientTable implements AutoCloseable {
    * @throws org.apache.kafka.common.KafkaException if the consumer cannot be created (bad settings)
    */
   public static CoefficientTable start(final Map<String, ?> clientProperties, final String topic) {
-    final CoefficientTable table = new CoefficientTable(clientProperties, topic);
+    final boolean registry = clientProperties.keySet().stream().anyMatch(k -> k.startsWith(SCHEMA_REGISTRY_PREFIX));
+    return start(clientProperties, topic, registry ? new IrlsConfig(clientProperties).registrySettings()
+        : Optional.empty());
+  }
+
+  /**
+   * Starts following {@code topic}, reading updates framed for a schema registry
+   * ({@code output.format=registry-avro}) through {@code registry} when given; plain ones either way.
+   *
+   * @param clientProperties Kafka consumer settings: {@code bootstrap.servers} and any security
+   *     settings ({@code schema.registry.*} are left out)
+   */
+  public static CoefficientTable start(final Map<String, ?> clientProperties, final String topic,
+      final Optional<RegistrySettings> registry) {
+    final CoefficientTable table = new CoefficientTable(clientProperties, topic, registry);
     table.thread.start();
     return table;
   }
@@ -184,6 +214,7 @@ public final class CoefficientTable implements AutoCloseable {
     synchronized (changed) {
       changed.notifyAll();
     }
+    registryClient.ifPresent(SchemaRegistryClient::close);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -210,6 +241,14 @@ public final class CoefficientTable implements AutoCloseable {
         try {
           records = consumer.poll(POLL);
         } catch (final RecordDeserializationException e) {
+          if (e.getCause() instanceof SerializationException s
+              && s.getCause() instanceof SchemaRegistryUnavailableException) {
+            // the record is fine: read it again once the registry answers, never skip it
+            LOG.warn("Waiting for the schema registry to read {}@{} of {}: {}", e.topicPartition(), e.offset(), topic,
+                s.getMessage());
+            consumer.seek(e.topicPartition(), e.offset());
+            continue;
+          }
           skipped.incrementAndGet();
           LOG.warn("Skipping record {}@{} of {}: not a CoefficientUpdate ({})", e.topicPartition(), e.offset(),
               topic, e.getMessage());

@@ -85,7 +85,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
    * org.apache.avro.SERIALIZABLE_PACKAGES}; trusting our own generated package on each reader
    * makes the serde work without any system property.
    */
-  private static <T> SpecificDatumReader<T> trust(final SpecificDatumReader<T> reader) {
+  static <T> SpecificDatumReader<T> trust(final SpecificDatumReader<T> reader) {
     if (!reader.getTrustedPackages().contains(TRUSTED_PACKAGE)) {
       reader.getTrustedPackages().add(TRUSTED_PACKAGE);
     }

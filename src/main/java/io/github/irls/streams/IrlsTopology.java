@@ -1,8 +1,8 @@
 package io.github.irls.streams;
 
 import io.github.irls.avro.CoefficientUpdate;
-import io.github.irls.registry.Framing;
 import io.github.irls.serde.AvroSerde;
+import io.github.irls.serde.RegistryFramedSerializer;
 import io.github.irls.streams.internals.DeadLetterProcessor;
 import io.github.irls.streams.internals.FitInput;
 import io.github.irls.streams.internals.FitOutput;
@@ -275,10 +275,7 @@ public final class IrlsTopology {
   /** Plain Avro binary, or framed with the registry's id of {@code CoefficientUpdate} ({@code output.format=registry-avro}). */
   private static Serializer<CoefficientUpdate> updateSerializer(final TopologySettings settings) {
     final Serializer<CoefficientUpdate> avro = AvroSerde.of(CoefficientUpdate.class).serializer();
-    if (settings.outputSchemaId().isEmpty()) {
-      return avro;
-    }
-    final int id = settings.outputSchemaId().getAsInt();
-    return (topic, update) -> update == null ? null : Framing.frame(id, avro.serialize(topic, update));
+    return settings.outputSchemaId().isEmpty() ? avro
+        : RegistryFramedSerializer.of(settings.outputSchemaId().getAsInt(), avro);
   }
 }
