@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -63,20 +62,13 @@ class IrlsTopologyRegistryTest {
 
   /** Three keys' interleaved events with known coefficients, and a spec for b between them. */
   private static List<Input> inputs() {
-    final SplittableRandom random = new SplittableRandom(13);
+    final List<EvolvedEvents.Keyed> events = EvolvedEvents.sample(List.of(KEYS), EVENTS_PER_KEY, 13);
     final List<Input> inputs = new ArrayList<>();
-    long time = 1_700_000_000_000L;
-    for (int i = 0; i < EVENTS_PER_KEY; i++) {
-      for (final String key : KEYS) {
-        final double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
-        final double eta = -0.5 + x[0] - 0.5 * x[1] + 0.25 * x[2];
-        final double y = random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
-        final double w = new double[] {1.0, 2.0, 0.5}[random.nextInt(3)];
-        inputs.add(new Input(key, Harness.event(x, y, w, 0.0, i % 2 == 0 ? time : null), null, time));
-        time += 3;
-      }
-      if (i == EVENTS_PER_KEY / 2) {
-        inputs.add(new Input("b", null, ModelSpec.newBuilder().setGamma(0.9).build(), time));
+    for (int i = 0; i < events.size(); i++) {
+      final EvolvedEvents.Keyed e = events.get(i);
+      inputs.add(new Input(e.key(), e.event(), null, e.timestamp()));
+      if (i == events.size() / 2) {
+        inputs.add(new Input("b", null, ModelSpec.newBuilder().setGamma(0.9).build(), e.timestamp() + 1));
       }
     }
     return inputs;

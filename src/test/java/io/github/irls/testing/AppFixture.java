@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -151,6 +152,13 @@ public final class AppFixture {
         .toList();
   }
 
+  /** Every committed update on the coefficients topic, read with {@code values}, partition by partition. */
+  public List<CoefficientUpdate> updates(final Deserializer<CoefficientUpdate> values) {
+    return KafkaIo.readAll(config.clientProperties(), config.outputTopic(), values).stream()
+        .map(ConsumerRecord::value)
+        .toList();
+  }
+
   /** The committed updates of {@code key}, in the order published. */
   public List<CoefficientUpdate> updates(final String key) {
     return updates().stream().filter(u -> u.getModelKey().equals(key)).toList();
@@ -170,8 +178,8 @@ public final class AppFixture {
     return LabeledEvent.newBuilder().setFeatures(x).setLabel(label).build();
   }
 
-  /** Sends {@code records} and waits until the broker has acknowledged them all. */
-  private void send(final List<ProducerRecord<String, byte[]>> records) {
+  /** Sends {@code records} (values as they are to be read) and waits until the broker has acknowledged them all. */
+  public void send(final List<ProducerRecord<String, byte[]>> records) {
     final AtomicReference<Exception> failed = new AtomicReference<>();
     try (Producer<String, byte[]> producer = KafkaIo.eventProducer(config.clientProperties())) {
       for (final ProducerRecord<String, byte[]> record : records) {

@@ -5,6 +5,10 @@ import io.github.irls.registry.Framing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -38,6 +42,37 @@ public final class EvolvedEvents {
        "fields": [{"name": "features", "type": {"type": "array", "items": "double"}}]}""");
 
   private EvolvedEvents() {}
+
+  /** An event for a model key, with the timestamp of its record. */
+  public record Keyed(String key, LabeledEvent event, long timestamp) {}
+
+  /**
+   * {@code perKey} events for each of {@code keys}, interleaved, of a logistic model with known
+   * coefficients (3 features), weights 0.5, 1 or 2 (which a float holds exactly), offset 0 (the
+   * evolved schema has none), every other event with an event time.
+   */
+  public static List<Keyed> sample(final List<String> keys, final int perKey, final long seed) {
+    final SplittableRandom random = new SplittableRandom(seed);
+    final List<Keyed> out = new ArrayList<>();
+    long time = 1_700_000_000_000L;
+    for (int i = 0; i < perKey; i++) {
+      for (final String key : keys) {
+        final double[] x = {gaussian(random), gaussian(random), gaussian(random)};
+        final double eta = -0.5 + x[0] - 0.5 * x[1] + 0.25 * x[2];
+        final double y = random.nextDouble() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+        final double w = new double[] {1.0, 2.0, 0.5}[random.nextInt(3)];
+        final List<Double> features = List.of(x[0], x[1], x[2]);
+        out.add(new Keyed(key, LabeledEvent.newBuilder().setFeatures(features).setLabel(y).setWeight(w)
+            .setOffset(0.0).setEventTime(i % 2 == 0 ? Instant.ofEpochMilli(time) : null).build(), time));
+        time += 3;
+      }
+    }
+    return out;
+  }
+
+  private static double gaussian(final SplittableRandom random) {
+    return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+  }
 
   /**
    * {@code event} as the evolved producer writes it: its weight as a float (so give weights a float
