@@ -7,7 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.irls.app.KafkaIo;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.serde.EventFormat;
+import io.github.irls.config.IrlsConfig;
+import io.github.irls.demo.Simulator;
+import io.github.irls.registry.Framing;
+import io.github.irls.testing.AppFixture;
 import io.github.irls.testing.KafkaIntegrationTest;
+import io.github.irls.testing.RunningApp;
+import io.github.irls.testing.StubSchemaRegistry;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -105,5 +112,68 @@ class AppCommandsIT extends KafkaIntegrationTest {
     assertThat(json.get("results")).extracting(n -> n.get("step_mode").asText())
         .containsExactly("renewable", "newton", "hybrid");
     assertThat(json.get("results").get(1).get("memory_per_key").get("window_store_bytes").asLong()).isPositive();
+  }
+
+  @Test
+  void shouldProduceEventsFramedForASchemaRegistry() throws Exception {
+    // Given a schema registry and a fixtures file
+    final Path input = Path.of(AppCommandsIT.class.getResource("/golden/extra/offset_keys.csv").toURI());
+    final String topic = uniqueTopic("produce-framed");
+    try (StubSchemaRegistry registry = StubSchemaRegistry.start()) {
+      // When it is produced in the registry's framing
+      final Run run = run("produce", "--bootstrap-servers", bootstrapServers(), "--input", input.toString(),
+          "--topic", topic, "--format", "registry-avro", "--schema-registry-url", registry.url().toString(),
+          "--partitions", "1");
+
+      // Then LabeledEvent is registered under <topic>-value and every value is framed with its id
+      assertThat(run.exit()).as(run.err()).isZero();
+      assertThat(run.err()).contains("(registry-avro)");
+      final int id = registry.register(topic + "-value", LabeledEvent.getClassSchema());
+      assertThat(registry.requests()).contains("POST /subjects/" + topic + "-value/versions");
+      final List<ConsumerRecord<String, byte[]>> records = KafkaIo.readAll(
+          Map.of("bootstrap.servers", bootstrapServers()), topic,
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+      final List<String> lines = java.nio.file.Files.readAllLines(input);
+      assertThat(records).hasSize(lines.size() - 1).allSatisfy(r -> assertThat(Framing.schemaId(r.value())).hasValue(id));
+      final LabeledEvent first = EventFormat.AVRO.serde().deserializer().deserialize(topic,
+          java.util.Arrays.copyOfRange(records.get(0).value(), Framing.HEADER_BYTES, records.get(0).value().length));
+      assertThat(first.getOffset()).isEqualTo(Double.parseDouble(lines.get(1).split(",")[2]));
+    }
+  }
+
+  @Test
+  void shouldScoreFromUpdatesFramedForASchemaRegistry(@org.junit.jupiter.api.io.TempDir final Path state)
+      throws Exception {
+    // Given an application publishing framed updates of one model (two windows of 100 events)
+    try (StubSchemaRegistry registry = StubSchemaRegistry.start()) {
+      final AppFixture fixture = application("score-framed", state).windowEvents(100)
+          .with(IrlsConfig.OUTPUT_FORMAT_CONFIG, "registry-avro")
+          .with(IrlsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url().toString())
+          .create();
+      final Simulator.Truth truth = Simulator.demoModels().get(0);
+      fixture.produceSimulated(truth, 3, 200);
+      try (RunningApp app = fixture.start()) {
+        app.awaitModel(truth.key(), 2).orElseThrow();
+        app.awaitCommitted();
+      }
+
+      // When the score command reads the topic through the registry
+      final CommandLine cmd = IrlsCommand.commandLine();
+      final StringWriter out = new StringWriter();
+      final StringWriter err = new StringWriter();
+      cmd.setOut(new PrintWriter(out, true));
+      cmd.setErr(new PrintWriter(err, true));
+      ((ScoreCommand) cmd.getSubcommands().get("score").getCommand()).in =
+          new java.io.ByteArrayInputStream((truth.key() + ",0.5,-1.0,2.0\n").getBytes(StandardCharsets.UTF_8));
+      final int exit = cmd.execute("score", "--bootstrap-servers", bootstrapServers(),
+          "-D", "output.topic=" + fixture.config().outputTopic(), "-D", "schema.registry.url=" + registry.url());
+
+      // Then it scores the row with the model's last version
+      assertThat(exit).as(err.toString()).isZero();
+      final JsonNode scored = new ObjectMapper().readTree(out.toString().lines().findFirst().orElseThrow());
+      assertThat(scored.get("model").asText()).isEqualTo(truth.key());
+      assertThat(scored.get("version").asLong()).isEqualTo(2);
+      assertThat(scored.get("probability").asDouble()).isBetween(0.0, 1.0);
+    }
   }
 }

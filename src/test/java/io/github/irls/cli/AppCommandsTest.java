@@ -41,6 +41,7 @@ class AppCommandsTest {
       "produce --input x.csv                                  | --bootstrap-servers",
       "produce --bootstrap-servers localhost:9092             | --input",
       "produce --bootstrap-servers localhost:9092 --input x.csv --format xml | --format",
+      "produce --bootstrap-servers localhost:9092 --input x.csv --format registry-avro | schema.registry.url",
       "replay                                                 | --input",
       "replay --input x.csv --step-mode fast                  | --step-mode",
       "replay --input x.csv --gamma 1.5                       | --gamma must be in (0, 1]",

@@ -45,6 +45,11 @@ class RunStartupErrorsTest {
       "lambda=-1                         | lambda",
       "step.mode=fast                    | step.mode",
       "input.format=xml                  | input.format",
+      "input.format=registry-avro        | schema.registry.url",
+      "output.format=registry-avro       | schema.registry.url",
+      "output.format=json                | output.format",
+      "schema.registry.url=ftp://reg:8081 | schema.registry.url",
+      "schema.registry.retry.backoff.ms=0 | schema.registry.retry.backoff.ms",
       "processing.guarantee=exactly_once | processing.guarantee",
       "topics.create=maybe               | topics.create",
       "http.port=70000                   | http.port",
@@ -62,6 +67,19 @@ class RunStartupErrorsTest {
     assertThat(run.err()).contains("Try 'irls-streams run --help' for usage.");
     assertThat(run.err()).doesNotContain("Usage:").doesNotContain("No Kafka broker answered").doesNotContain("\tat ");
     assertThat(run.err().lines().count()).as(run.err()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldRefuseCredentialsInTheRegistryUrlWithoutShowingThem() {
+    // Given a registry URL with a password in it
+    // When
+    final Run run = run("run", "--bootstrap-servers", UNREACHABLE, "-D",
+        "schema.registry.url=http://irls:s3cret@registry:8081");
+
+    // Then a usage error that points to the credentials option and never shows the password
+    assertThat(run.exit()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains("schema.registry.url").contains("schema.registry.basic.auth.user.info")
+        .doesNotContain("s3cret");
   }
 
   @Test

@@ -6,7 +6,9 @@ import io.github.irls.app.KafkaIo;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.demo.Simulator;
 import io.github.irls.serde.EventFormat;
+import io.github.irls.registry.Framing;
 import io.github.irls.testing.KafkaIntegrationTest;
+import io.github.irls.testing.StubSchemaRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -59,6 +61,35 @@ class SimulateCommandIT extends KafkaIntegrationTest {
       final LabeledEvent e = EventFormat.AVRO.serde().deserializer().deserialize(r.topic(), r.value());
       assertThat(e.getFeatures()).hasSize(3);
       assertThat(e.getLabel()).isIn(0.0, 1.0);
+    }
+  }
+
+  @Test
+  void shouldFrameTheEventsForASchemaRegistryWhenTheInputFormatSaysSo() throws Exception {
+    // Given a schema registry and a fresh prefix
+    final String prefix = uniqueTopic("simulate-framed");
+    try (StubSchemaRegistry registry = StubSchemaRegistry.start()) {
+      final CommandLine cmd = IrlsCommand.commandLine();
+      final StringWriter err = new StringWriter();
+      cmd.setErr(new PrintWriter(err, true));
+
+      // When 40 events are simulated with the input format the application would read
+      final int exit = cmd.execute("simulate", "--bootstrap-servers", bootstrapServers(), "--events", "40",
+          "--rate", "100000", "--schema-registry-url", registry.url().toString(),
+          "-D", "input.format=registry-avro", "-D", "input.topic=" + prefix + ".events",
+          "-D", "model.specs.topic=" + prefix + ".specs", "-D", "output.topic=" + prefix + ".coefficients",
+          "-D", "dlq.topic=" + prefix + ".dlq");
+
+      // Then every value is LabeledEvent framed with the id registered under <input topic>-value
+      assertThat(exit).as(err.toString()).isZero();
+      final int id = registry.register(prefix + ".events-value", LabeledEvent.getClassSchema());
+      final List<ConsumerRecord<String, byte[]>> records = KafkaIo.readAll(
+          Map.of("bootstrap.servers", bootstrapServers()), prefix + ".events", new ByteArrayDeserializer());
+      assertThat(records).hasSize(40).allSatisfy(r -> {
+        assertThat(Framing.schemaId(r.value())).hasValue(id);
+        assertThat(EventFormat.AVRO.serde().deserializer().deserialize(r.topic(),
+            java.util.Arrays.copyOfRange(r.value(), Framing.HEADER_BYTES, r.value().length)).getFeatures()).hasSize(3);
+      });
     }
   }
 }
