@@ -3,11 +3,19 @@ package io.github.irls.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.irls.config.ConfigSources;
+import io.github.irls.config.IrlsConfig;
+import io.github.irls.serde.EventFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -47,6 +55,30 @@ class DockerFilesTest {
       assertThat(parsed.subcommand()).as(String.join(" ", args)).isNotNull();
       assertThat(parsed.subcommand().<String>matchedOptionValue("--bootstrap-servers", "")).isEqualTo("kafka:9092");
     }
+  }
+
+  @Test
+  void shouldConfigureTheRegistryFramingThatTheComposeFileGivesBothCommands() throws IOException {
+    // Given the IRLS_* variables of the compose file's registry framing (the application's and the
+    // simulator's environment)
+    final Map<String, String> environment = new HashMap<>();
+    for (final String line : Files.readAllLines(Path.of("docker/compose.yaml"))) {
+      final String trimmed = line.trim();
+      if (trimmed.startsWith("IRLS_")) {
+        environment.put(trimmed.substring(0, trimmed.indexOf(':')), trimmed.substring(trimmed.indexOf(':') + 1).trim());
+      }
+    }
+
+    // When they are read as the commands read their environment
+    final IrlsConfig config = ConfigSources.resolve(Optional.empty(), environment, Map.of(),
+        Map.of(IrlsConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka:9092"));
+
+    // Then both formats are the registry's, at the registry service's compatibility API
+    assertThat(config.inputFormat()).isEqualTo(EventFormat.REGISTRY_AVRO);
+    assertThat(config.outputFramedForRegistry()).isTrue();
+    assertThat(config.registrySettings().orElseThrow().urls())
+        .containsExactly(URI.create("http://registry:8080/apis/ccompat/v7"));
+    assertThat(Files.readString(Path.of("docker/compose.yaml"))).contains("environment: *registry-framing");
   }
 
   @Test
