@@ -1,15 +1,30 @@
 package io.github.irls.bench;
 
 import io.github.irls.avro.LabeledEvent;
+import io.github.irls.registry.Framing;
+import io.github.irls.registry.RegistrySettings;
+import io.github.irls.registry.SchemaRegistryClient;
+import io.github.irls.registry.WriterSchemas;
 import io.github.irls.glm.WindowStatistics;
 import io.github.irls.serde.EventBuffer;
 import io.github.irls.serde.EventDecoder;
 import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.internals.EventChecks;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,6 +47,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code boxedAvro} is the former path for comparison: Avro's generic reader into the generated
  * {@link LabeledEvent} (a boxed {@code List<Double>}) and a copy into a {@code double[]}.
+ *
+ * <p>{@code registryAvro} reads the same events framed for a schema registry with LabeledEvent's
+ * own schema (the plain decoder after the five framing bytes); {@code registryEvolved} framed with
+ * a producer's evolved schema (fields reordered, one added, weight a float, offset absent), read
+ * through Avro's schema resolution.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +69,9 @@ public class EventPathBenchmark {
 
   private byte[][] avro;
   private byte[][] json;
+  private byte[][] framed;
+  private byte[][] evolved;
+  private EventDecoder registryDecoder;
   private final EventBuffer buffer = new EventBuffer();
   private EventDecoder avroDecoder;
   private EventDecoder jsonDecoder;
@@ -70,6 +93,17 @@ public class EventPathBenchmark {
       avro[i] = EventFormat.AVRO.serde().serializer().serialize("", event);
       json[i] = EventFormat.JSON.serde().serializer().serialize("", event);
     }
+    final Schema evolvedSchema = evolvedSchema();
+    framed = new byte[EVENTS][];
+    evolved = new byte[EVENTS][];
+    for (int i = 0; i < EVENTS; i++) {
+      framed[i] = Framing.frame(1, avro[i]);
+      evolved[i] = Framing.frame(2, evolvedBinary(evolvedSchema, boxedOf(avro[i])));
+    }
+    final SchemaRegistryClient nowhere = SchemaRegistryClient.create(
+        RegistrySettings.of(List.of(URI.create("http://127.0.0.1:1"))));
+    registryDecoder = EventFormat.REGISTRY_AVRO.decoder(
+        WriterSchemas.preloaded(nowhere, Map.of(1, LabeledEvent.getClassSchema(), 2, evolvedSchema)));
     avroDecoder = EventFormat.AVRO.decoder();
     jsonDecoder = EventFormat.JSON.decoder();
     boxed = EventFormat.AVRO.serde().deserializer();
@@ -94,6 +128,52 @@ public class EventPathBenchmark {
   @OperationsPerInvocation(EVENTS)
   public long json() {
     return decodeCheckFold(jsonDecoder, json);
+  }
+
+  /** Framed for a registry with LabeledEvent's own schema. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public long registryAvro() {
+    return decodeCheckFold(registryDecoder, framed);
+  }
+
+  /** Framed for a registry with an evolved producer schema, read through Avro's schema resolution. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public long registryEvolved() {
+    return decodeCheckFold(registryDecoder, evolved);
+  }
+
+  private static LabeledEvent boxedOf(final byte[] avro) {
+    return EventFormat.AVRO.serde().deserializer().deserialize("", avro);
+  }
+
+  private static Schema evolvedSchema() {
+    return new Schema.Parser().parse("""
+        {"type": "record", "name": "LabeledEvent", "namespace": "com.example.producer", "fields": [
+          {"name": "label", "type": "double"},
+          {"name": "source", "type": "string", "default": "unknown"},
+          {"name": "features", "type": {"type": "array", "items": "double"}},
+          {"name": "weight", "type": "float", "default": 1.0},
+          {"name": "event_time", "type": ["null", "long"], "default": null}]}""");
+  }
+
+  private static byte[] evolvedBinary(final Schema schema, final LabeledEvent event) {
+    final GenericRecord r = new GenericData.Record(schema);
+    r.put("label", event.getLabel());
+    r.put("source", "web");
+    r.put("features", event.getFeatures());
+    r.put("weight", (float) (double) event.getWeight());
+    r.put("event_time", null);
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    try {
+      new GenericDatumWriter<GenericRecord>(schema).write(r, encoder);
+      encoder.flush();
+    } catch (final IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private long decodeCheckFold(final EventDecoder decoder, final byte[][] values) {

@@ -84,6 +84,16 @@ public final class WriterSchemas {
     this.clock = clock;
   }
 
+  /**
+   * Writer schemas that start out knowing {@code known} (id to schema), as if fetched, and ask
+   * {@code client} for any other id (benchmarks; a registry exported ahead of time).
+   */
+  public static WriterSchemas preloaded(final SchemaRegistryClient client, final Map<Integer, Schema> known) {
+    final WriterSchemas schemas = new WriterSchemas(client);
+    known.forEach((id, schema) -> schemas.slots.computeIfAbsent(id, k -> new Slot()).entry = new Ready(schema));
+    return schemas;
+  }
+
   /** The client asked. */
   public SchemaRegistryClient client() {
     return client;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,32 @@ class RegistryAvroEventDecoderTest {
     // Then decoding raises "unavailable", which no processor dead-letters
     assertThatThrownBy(() -> new RegistryAvroEventDecoder(schemas).decode(Framing.frame(id, new byte[] {0}),
         new EventBuffer())).isInstanceOf(SchemaRegistryUnavailableException.class).hasMessageContaining("503");
+  }
+
+  @Test
+  void shouldTakeTheFastPathOnlyForLabeledEventsBinaryLayout() {
+    // Given LabeledEvent's own schema, a producer's copy in its own namespace without docs, and the evolved one
+    final Schema copy = new Schema.Parser().parse("""
+        {"type": "record", "name": "Observation", "namespace": "com.example",
+         "fields": [
+           {"name": "features", "type": {"type": "array", "items": "double"}},
+           {"name": "label", "type": "double"},
+           {"name": "weight", "type": "double"},
+           {"name": "offset", "type": "double"},
+           {"name": "event_time", "type": ["null", "long"]}]}""");
+
+    // Then the first two share its layout (read by the plain decoder), the evolved one does not
+    assertThat(RegistryAvroEventDecoder.sameLayout(LabeledEvent.getClassSchema())).isTrue();
+    assertThat(RegistryAvroEventDecoder.sameLayout(copy)).isTrue();
+    assertThat(RegistryAvroEventDecoder.sameLayout(EvolvedEvents.V2)).isFalse();
+    assertThat(RegistryAvroEventDecoder.sameLayout(EvolvedEvents.WITHOUT_LABEL)).isFalse();
+
+    // and a record of the copy reads as the event it holds
+    final int id = stub.register("events-value", copy);
+    final LabeledEvent event = event(1_700_000_000_000L, 0.5, -1.25);
+    final EventBuffer buffer = new EventBuffer();
+    decoderFor(id).decode(Framing.frame(id, AvroSerde.of(LabeledEvent.class).encode(event)), buffer);
+    assertThat(buffer.toEvent()).isEqualTo(event);
   }
 
   private static void assertRefused(final RegistryAvroEventDecoder decoder, final byte[] bytes,
