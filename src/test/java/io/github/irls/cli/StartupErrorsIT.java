@@ -80,6 +80,35 @@ class StartupErrorsIT extends KafkaIntegrationTest {
   }
 
   @Test
+  void shouldExitOneWhenTheRegistryForFramedUpdatesCannotBeReached() throws Exception {
+    // Given framed updates and a schema registry URL where nothing listens
+    final String id = uniqueTopic("no-registry");
+    final int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    final List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrapServers(),
+        "--http-port", "0", "-D", "state.dir=" + dir, "-D", "output.format=registry-avro",
+        "-D", "schema.registry.url=http://127.0.0.1:" + port, "-D", "schema.registry.basic.auth.user.info=u:s3cret"));
+    args.addAll(topicOptions(id));
+    final CommandLine cmd = IrlsCommand.commandLine();
+    final StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(new StringWriter(), true));
+    cmd.setErr(new PrintWriter(err, true));
+
+    // When
+    final int exit = assertTimeoutPreemptively(BOUND, () -> cmd.execute(args.toArray(new String[0])));
+
+    // Then one error line says what could not be registered where, and no password is shown
+    assertThat(exit).as(err.toString()).isEqualTo(1);
+    final List<String> errors = err.toString().lines().filter(l -> l.startsWith("Error:")).toList();
+    assertThat(errors).singleElement().asString()
+        .contains("Cannot register CoefficientUpdate under " + id + ".coefficients-value")
+        .contains("127.0.0.1:" + port);
+    assertThat(err.toString()).doesNotContain("\tat ").doesNotContain("s3cret");
+  }
+
+  @Test
   void shouldRunOnExistingTopicsWhenTopicCreationIsOffAndSayStoppedWhenStopped() throws Exception {
     // Given the topics, created beforehand, and topics.create=false
     final String id = uniqueTopic("own-topics");

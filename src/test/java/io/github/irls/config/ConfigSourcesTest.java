@@ -102,6 +102,9 @@ class ConfigSourcesTest {
     props.put("ssl.key.password", "x3");
     props.put("sasl.oauthbearer.client.credentials.client.secret", "x4");
     props.put("SASL_TOKEN", "x5");
+    props.put("schema.registry.basic.auth.user.info", "u:x6");
+    props.put("schema.registry.ssl.truststore.password", "x7");
+    props.put("schema.registry.url", "http://registry:8081");
     props.put("bootstrap.servers", "b:9092");
     props.put("window.events", 500L);
 
@@ -109,10 +112,12 @@ class ConfigSourcesTest {
     final Map<String, String> safe = ConfigSources.redacted(props);
 
     // Then no secret value is left, the others are shown as they are
-    assertThat(safe.toString()).doesNotContain("x1", "x2", "x3", "x4", "x5");
+    assertThat(safe.toString()).doesNotContain("x1", "x2", "x3", "x4", "x5", "x6", "x7");
     assertThat(safe).containsEntry("ssl.keystore.password", ConfigSources.HIDDEN)
         .containsEntry("sasl.jaas.config", ConfigSources.HIDDEN)
         .containsEntry("SASL_TOKEN", ConfigSources.HIDDEN)
+        .containsEntry("schema.registry.basic.auth.user.info", ConfigSources.HIDDEN)
+        .containsEntry("schema.registry.url", "http://registry:8081")
         .containsEntry("bootstrap.servers", "b:9092")
         .containsEntry("window.events", "500");
   }
