@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.testing.StubSchemaRegistry;
+import io.github.irls.testing.TestTls;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the registry client classifies every answer: a schema, an unknown id, or an unavailable registry. */
 class SchemaRegistryClientTest {
@@ -165,5 +169,47 @@ class SchemaRegistryClientTest {
           .isInstanceOf(SchemaRegistryClient.RegistryException.class)
           .hasMessageContaining("no schema registry URL answered");
     }
+  }
+
+  @Test
+  void shouldSpeakTlsWithTheConfiguredTrustStoreAndRefuseAnUntrustedCertificate(@TempDir final Path dir)
+      throws Exception {
+    // Given a registry behind TLS with a self-signed certificate
+    final TestTls tls = TestTls.create(dir);
+    try (StubSchemaRegistry secure = StubSchemaRegistry.startTls(tls.serverContext())) {
+      final int id = secure.register("events-value", LabeledEvent.getClassSchema());
+      final RegistrySettings.Tls trust = new RegistrySettings.Tls(Optional.of(tls.truststore().toString()),
+          Optional.of(tls.password()), "PKCS12", Optional.empty(), Optional.empty(), "JKS", Optional.empty());
+
+      // When one client trusts its certificate and another has only the JDK's trust
+      try (SchemaRegistryClient trusting = SchemaRegistryClient.create(RegistrySettings.of(List.of(secure.url()))
+              .withTls(trust));
+          SchemaRegistryClient untrusting = client(secure.url())) {
+        // Then the first gets the schema over https, the second cannot ask (waits, not a bad record)
+        assertThat(secure.url().getScheme()).isEqualTo("https");
+        assertThat(trusting.schema(id).get()).isInstanceOf(SchemaRegistryClient.Found.class);
+        assertThat(untrusting.schema(id).get()).isInstanceOfSatisfying(SchemaRegistryClient.Unavailable.class,
+            u -> assertThat(u.reason()).containsIgnoringCase("SSL"));
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseTlsMaterialThatCannotBeReadWithoutShowingItsPassword(@TempDir final Path dir) throws Exception {
+    // Given a trust store with the wrong password, and one that does not exist
+    final TestTls tls = TestTls.create(dir);
+    final RegistrySettings base = RegistrySettings.of(List.of(URI.create("https://127.0.0.1:1")));
+    final RegistrySettings.Tls wrong = new RegistrySettings.Tls(Optional.of(tls.truststore().toString()),
+        Optional.of("not-the-password"), "PKCS12", Optional.empty(), Optional.empty(), "JKS", Optional.empty());
+    final RegistrySettings.Tls missing = new RegistrySettings.Tls(Optional.of(dir.resolve("none.p12").toString()),
+        Optional.of("x"), "PKCS12", Optional.empty(), Optional.empty(), "JKS", Optional.empty());
+
+    // Then the client cannot be made, and the message names the option and the file, not the password
+    assertThatThrownBy(() -> SchemaRegistryClient.create(base.withTls(wrong)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("schema.registry.ssl.truststore.location").hasMessageContaining("trust.p12")
+        .hasMessageNotContaining("not-the-password");
+    assertThatThrownBy(() -> SchemaRegistryClient.create(base.withTls(missing)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("none.p12");
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 
 /**
@@ -42,6 +45,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
+  private final String scheme;
   private final Map<Integer, String> schemas = new ConcurrentHashMap<>();
   private final Map<String, Integer> subjects = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
@@ -50,14 +54,25 @@ public final class StubSchemaRegistry implements AutoCloseable {
   private volatile String userInfo;
   private volatile long stallMillis = 3_000;
 
-  private StubSchemaRegistry(final HttpServer server) {
+  private StubSchemaRegistry(final HttpServer server, final String scheme) {
     this.server = server;
+    this.scheme = scheme;
   }
 
   /** Starts a stub on a free port of 127.0.0.1. */
   public static StubSchemaRegistry start() throws IOException {
-    final HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    final StubSchemaRegistry stub = new StubSchemaRegistry(server);
+    return serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), "http");
+  }
+
+  /** Starts a stub speaking https with {@code tls} (a server context) on a free port of 127.0.0.1. */
+  public static StubSchemaRegistry startTls(final SSLContext tls) throws IOException {
+    final HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(tls));
+    return serve(server, "https");
+  }
+
+  private static StubSchemaRegistry serve(final HttpServer server, final String scheme) {
+    final StubSchemaRegistry stub = new StubSchemaRegistry(server, scheme);
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       final Thread t = new Thread(r, "stub-registry");
       t.setDaemon(true);
@@ -70,7 +85,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
 
   /** The base URL, e.g. {@code http://127.0.0.1:PORT}. */
   public URI url() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort());
   }
 
   /** Registers {@code schema} under {@code subject} (as a producer's serializer would) and returns its id. */
