@@ -82,14 +82,10 @@ class RegistryAvroIT extends KafkaIntegrationTest {
       final int v2 = client.idOf(framed.config().inputTopic() + "-value", EvolvedEvents.V2);
       final int noLabel = client.idOf("another-topic-value", EvolvedEvents.WITHOUT_LABEL);
       final byte[] plainBytes = AvroSerde.of(LabeledEvent.class).encode(events.get(0).event());
-      final List<ProducerRecord<String, byte[]>> toPlain = new ArrayList<>();
-      final List<ProducerRecord<String, byte[]>> toFramed = new ArrayList<>();
-      for (final EvolvedEvents.Keyed e : events) {
-        toPlain.add(new ProducerRecord<>(plain.config().inputTopic(), null, e.timestamp(), e.key(),
-            AvroSerde.of(LabeledEvent.class).encode(e.event())));
-        toFramed.add(new ProducerRecord<>(framed.config().inputTopic(), null, e.timestamp(), e.key(),
-            EvolvedEvents.framed(v2, EvolvedEvents.v2(e.event(), "web"))));
-      }
+      final List<ProducerRecord<String, byte[]>> toPlain =
+          EvolvedEvents.plainRecords(plain.config().inputTopic(), events);
+      final List<ProducerRecord<String, byte[]>> toFramed =
+          new ArrayList<>(EvolvedEvents.framedRecords(framed.config().inputTopic(), v2, events));
       // and three bad records: not framed, an id the registry does not know, a schema without a label
       final long t = events.get(events.size() - 1).timestamp();
       toFramed.add(new ProducerRecord<>(framed.config().inputTopic(), null, t, KEYS.get(0), plainBytes));

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.irls.avro.CoefficientUpdate;
-import io.github.irls.avro.LabeledEvent;
 import io.github.irls.config.IrlsConfig;
-import io.github.irls.serde.AvroSerde;
 import io.github.irls.testing.AppFixture;
 import io.github.irls.testing.Await;
 import io.github.irls.testing.EvolvedEvents;
@@ -15,12 +13,10 @@ import io.github.irls.testing.RunningApp;
 import io.github.irls.testing.StubSchemaRegistry;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,16 +45,8 @@ class RegistryOutageIT extends KafkaIntegrationTest {
           .create();
       final int id = stub.register(framed.config().inputTopic() + "-value", EvolvedEvents.V2);
       final List<EvolvedEvents.Keyed> events = EvolvedEvents.sample(KEYS, PER_KEY, 5);
-      final List<ProducerRecord<String, byte[]>> toPlain = new ArrayList<>();
-      final List<ProducerRecord<String, byte[]>> toFramed = new ArrayList<>();
-      for (final EvolvedEvents.Keyed e : events) {
-        toPlain.add(new ProducerRecord<>(plain.config().inputTopic(), null, e.timestamp(), e.key(),
-            AvroSerde.of(LabeledEvent.class).encode(e.event())));
-        toFramed.add(new ProducerRecord<>(framed.config().inputTopic(), null, e.timestamp(), e.key(),
-            EvolvedEvents.framed(id, EvolvedEvents.v2(e.event(), "web"))));
-      }
-      plain.send(toPlain);
-      framed.send(toFramed);
+      plain.send(EvolvedEvents.plainRecords(plain.config().inputTopic(), events));
+      framed.send(EvolvedEvents.framedRecords(framed.config().inputTopic(), id, events));
       stub.mode(StubSchemaRegistry.Mode.UNAVAILABLE);
 
       final int expectedUpdates = KEYS.size() * PER_KEY / WINDOW;

@@ -50,6 +50,14 @@ class StartupErrorsIT extends KafkaIntegrationTest {
     return new IrlsConfig(props);
   }
 
+  /** Runs the CLI in this JVM with {@code args}, its stderr into {@code err}; the exit code. */
+  private static int execute(final List<String> args, final StringWriter err) {
+    final CommandLine cmd = IrlsCommand.commandLine();
+    cmd.setOut(new PrintWriter(new StringWriter(), true));
+    cmd.setErr(new PrintWriter(err, true));
+    return assertTimeoutPreemptively(BOUND, () -> cmd.execute(args.toArray(new String[0])));
+  }
+
   @Test
   void shouldExitOneNamingEveryMissingTopicWhenTopicCreationIsOff() throws Exception {
     // Given topics that do not exist and topics.create=false
@@ -57,13 +65,10 @@ class StartupErrorsIT extends KafkaIntegrationTest {
     final List<String> args = new ArrayList<>(List.of("run", "--bootstrap-servers", bootstrapServers(),
         "--http-port", "0", "-D", "topics.create=false", "-D", "state.dir=" + dir));
     args.addAll(topicOptions(id));
-    final CommandLine cmd = IrlsCommand.commandLine();
-    final StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(new StringWriter(), true));
-    cmd.setErr(new PrintWriter(err, true));
 
     // When
-    final int exit = assertTimeoutPreemptively(BOUND, () -> cmd.execute(args.toArray(new String[0])));
+    final StringWriter err = new StringWriter();
+    final int exit = execute(args, err);
 
     // Then one line names all four and how to fix it, and none was created
     assertThat(exit).as(err.toString()).isEqualTo(1);
@@ -91,13 +96,10 @@ class StartupErrorsIT extends KafkaIntegrationTest {
         "--http-port", "0", "-D", "state.dir=" + dir, "-D", "output.format=registry-avro",
         "-D", "schema.registry.url=http://127.0.0.1:" + port, "-D", "schema.registry.basic.auth.user.info=u:s3cret"));
     args.addAll(topicOptions(id));
-    final CommandLine cmd = IrlsCommand.commandLine();
-    final StringWriter err = new StringWriter();
-    cmd.setOut(new PrintWriter(new StringWriter(), true));
-    cmd.setErr(new PrintWriter(err, true));
 
     // When
-    final int exit = assertTimeoutPreemptively(BOUND, () -> cmd.execute(args.toArray(new String[0])));
+    final StringWriter err = new StringWriter();
+    final int exit = execute(args, err);
 
     // Then one error line says what could not be registered where, and no password is shown
     assertThat(exit).as(err.toString()).isEqualTo(1);

@@ -2,6 +2,7 @@ package io.github.irls.testing;
 
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.registry.Framing;
+import io.github.irls.serde.AvroSerde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * A producer's schema that has evolved from {@code LabeledEvent} the ways registries allow: fields
@@ -89,6 +91,22 @@ public final class EvolvedEvents {
     r.put("weight", (float) event.getWeight());
     r.put("event_time", event.getEventTime() == null ? null : event.getEventTime().toEpochMilli());
     return r;
+  }
+
+  /** Records of {@code events} for {@code topic} in plain Avro of LabeledEvent, with their timestamps. */
+  public static List<ProducerRecord<String, byte[]>> plainRecords(final String topic, final List<Keyed> events) {
+    final AvroSerde<LabeledEvent> avro = AvroSerde.of(LabeledEvent.class);
+    return events.stream()
+        .map(e -> new ProducerRecord<>(topic, null, e.timestamp(), e.key(), avro.encode(e.event())))
+        .toList();
+  }
+
+  /** Records of {@code events} for {@code topic} written with {@link #V2} and framed with its id {@code id}. */
+  public static List<ProducerRecord<String, byte[]>> framedRecords(final String topic, final int id,
+      final List<Keyed> events) {
+    return events.stream()
+        .map(e -> new ProducerRecord<>(topic, null, e.timestamp(), e.key(), framed(id, v2(e.event(), "web"))))
+        .toList();
   }
 
   /** {@code record} written with its own schema and framed with {@code id}. */
