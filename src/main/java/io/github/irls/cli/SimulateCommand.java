@@ -7,7 +7,6 @@ import io.github.irls.avro.LabeledEvent;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.demo.Simulator;
 import io.github.irls.kafka.Topics;
-import io.github.irls.serde.EventFormat;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
