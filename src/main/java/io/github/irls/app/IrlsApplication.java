@@ -108,8 +108,8 @@ public final class IrlsApplication implements AutoCloseable {
    *     through (e.g. {@code num.stream.threads}) is invalid
    * @throws KafkaUnavailableException if no broker answers, or the topics cannot be created or are
    *     missing
-   * @throws IllegalStateException if the state directory is unusable or the HTTP server cannot
-   *     bind its address
+   * @throws IllegalStateException if the state directory is unusable, the scoring input topic is not
+   *     co-partitioned with the events topic, or the HTTP server cannot bind its address
    */
   public static IrlsApplication start(final IrlsConfig config, final boolean withHttp) {
     return start(config, null, withHttp);
@@ -134,6 +134,8 @@ public final class IrlsApplication implements AutoCloseable {
     } catch (final IllegalStateException e) {
       throw new KafkaUnavailableException(e.getMessage(), e);
     }
+    // not a broker problem but a wrong topic: an IllegalStateException of its own (exit 1 with its message)
+    Topics.requireCoPartitioned(config);
     final Optional<SchemaRegistry> registry = SchemaRegistry.start(config);
     // The metrics exist only once the application does; the listener finds them through this holder.
     final AtomicReference<IrlsMetrics> metricsHolder = new AtomicReference<>();

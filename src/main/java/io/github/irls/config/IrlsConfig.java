@@ -2,6 +2,8 @@ package io.github.irls.config;
 
 import io.github.irls.registry.RegistrySettings;
 import io.github.irls.serde.EventFormat;
+import io.github.irls.serde.ScoringRequestFormat;
+import io.github.irls.streams.ScoringStream;
 import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
@@ -80,6 +82,23 @@ public final class IrlsConfig extends AbstractConfig {
       "Encoding of the coefficient updates: avro (Avro binary of CoefficientUpdate) or registry-avro"
           + " (CoefficientUpdate registered under the subject <output.topic>-value at start, or found registered,"
           + " and every update framed with its id; needs schema.registry.url).";
+
+  public static final String SCORING_INPUT_TOPIC_CONFIG = "scoring.input.topic";
+  public static final String SCORING_INPUT_TOPIC_DOC =
+      "Topic of scoring requests (key = model key, value = ScoringRequest: request_id, features, optional"
+          + " offset), each answered on predictions.topic from the key's model as stored; empty: no scoring"
+          + " stream. Must have as many partitions as input.topic (co-partitioned; checked at start).";
+
+  public static final String SCORING_INPUT_FORMAT_CONFIG = "scoring.input.format";
+  public static final String SCORING_INPUT_FORMAT_DOC =
+      "Encoding of the scoring requests: avro (Avro binary of ScoringRequest) or json"
+          + " ({\"request_id\":\"...\",\"features\":[...]} and optionally \"offset\").";
+
+  public static final String PREDICTIONS_TOPIC_CONFIG = "predictions.topic";
+  public static final String PREDICTIONS_TOPIC_DOC =
+      "Topic the answers to scoring requests are published to (key = model key, value = Prediction, Avro"
+          + " binary: request_id, status OK or NO_MODEL, probability, 95% interval, eta and its standard error,"
+          + " model_version); used only with scoring.input.topic.";
 
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   public static final String SCHEMA_REGISTRY_URL_DOC =
@@ -274,6 +293,12 @@ public final class IrlsConfig extends AbstractConfig {
               Importance.HIGH, INPUT_FORMAT_DOC)
           .define(OUTPUT_FORMAT_CONFIG, Type.STRING, "avro", ValidString.in("avro", "registry-avro"),
               Importance.MEDIUM, OUTPUT_FORMAT_DOC)
+          .define(SCORING_INPUT_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, SCORING_INPUT_TOPIC_DOC)
+          .define(SCORING_INPUT_FORMAT_CONFIG, Type.STRING, ScoringStream.DEFAULT_INPUT_FORMAT.configName(),
+              oneOf(ScoringRequestFormat::parse, ScoringRequestFormat.values(), ScoringRequestFormat::configName),
+              Importance.MEDIUM, SCORING_INPUT_FORMAT_DOC)
+          .define(PREDICTIONS_TOPIC_CONFIG, Type.STRING, ScoringStream.DEFAULT_PREDICTIONS_TOPIC,
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM, PREDICTIONS_TOPIC_DOC)
           .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, "", new RegistryUrls(),
               Importance.MEDIUM, SCHEMA_REGISTRY_URL_DOC)
           .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, null,
@@ -356,7 +381,8 @@ public final class IrlsConfig extends AbstractConfig {
           GRACE_MS_CONFIG, STEP_MODE_CONFIG, LAMBDA_CONFIG, LAMBDA_INTERCEPT_CONFIG, GAMMA_CONFIG,
           MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, DRIFT_Z_THRESHOLD_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
           HTTP_ADVERTISED_HOST_CONFIG, TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG,
-          OUTPUT_FORMAT_CONFIG, SCHEMA_REGISTRY_URL_CONFIG, SCHEMA_REGISTRY_USER_INFO_CONFIG,
+          OUTPUT_FORMAT_CONFIG, SCORING_INPUT_TOPIC_CONFIG, SCORING_INPUT_FORMAT_CONFIG, PREDICTIONS_TOPIC_CONFIG,
+          SCHEMA_REGISTRY_URL_CONFIG, SCHEMA_REGISTRY_USER_INFO_CONFIG,
           SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG,
           SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG, SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG,
           SCHEMA_REGISTRY_KEYSTORE_PASSWORD_CONFIG, SCHEMA_REGISTRY_KEYSTORE_TYPE_CONFIG,
@@ -395,6 +421,18 @@ public final class IrlsConfig extends AbstractConfig {
       if (outputFramedForRegistry()) {
         throw new ConfigException(OUTPUT_FORMAT_CONFIG, getString(OUTPUT_FORMAT_CONFIG),
             "registry-avro needs " + SCHEMA_REGISTRY_URL_CONFIG);
+      }
+    }
+    if (scoringInputTopic().isPresent()) {
+      final String scoring = scoringInputTopic().get();
+      if (scoring.equals(inputTopic()) || scoring.equals(modelSpecsTopic())) {
+        throw new ConfigException(SCORING_INPUT_TOPIC_CONFIG, scoring,
+            "must be neither " + INPUT_TOPIC_CONFIG + " nor " + MODEL_SPECS_TOPIC_CONFIG);
+      }
+      final String predictions = predictionsTopic();
+      if (predictions.equals(inputTopic()) || predictions.equals(modelSpecsTopic()) || predictions.equals(scoring)) {
+        throw new ConfigException(PREDICTIONS_TOPIC_CONFIG, predictions, "must not be a topic the application reads ("
+            + INPUT_TOPIC_CONFIG + ", " + MODEL_SPECS_TOPIC_CONFIG + ", " + SCORING_INPUT_TOPIC_CONFIG + ")");
       }
     }
     if (getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG)) {
@@ -506,6 +544,25 @@ public final class IrlsConfig extends AbstractConfig {
     return EventFormat.parse(getString(INPUT_FORMAT_CONFIG));
   }
 
+  /** The topic of scoring requests, empty when there is no scoring stream ({@value #SCORING_INPUT_TOPIC_CONFIG} unset). */
+  public Optional<String> scoringInputTopic() {
+    final String topic = getString(SCORING_INPUT_TOPIC_CONFIG).trim();
+    return topic.isEmpty() ? Optional.empty() : Optional.of(topic);
+  }
+
+  public ScoringRequestFormat scoringInputFormat() {
+    return ScoringRequestFormat.parse(getString(SCORING_INPUT_FORMAT_CONFIG));
+  }
+
+  public String predictionsTopic() {
+    return getString(PREDICTIONS_TOPIC_CONFIG);
+  }
+
+  /** The scoring stream, when {@value #SCORING_INPUT_TOPIC_CONFIG} is set. */
+  public Optional<ScoringStream> scoringStream() {
+    return scoringInputTopic().map(topic -> new ScoringStream(topic, scoringInputFormat(), predictionsTopic()));
+  }
+
   /** Whether coefficient updates are framed for a schema registry ({@code output.format=registry-avro}). */
   public boolean outputFramedForRegistry() {
     return "registry-avro".equals(getString(OUTPUT_FORMAT_CONFIG));
@@ -583,7 +640,7 @@ public final class IrlsConfig extends AbstractConfig {
    * no option, stays {@link TopologySettings#DEFAULT_MAX_FEATURES}.
    */
   public TopologySettings topologySettings() {
-    return TopologySettings.builder()
+    final TopologySettings.Builder settings = TopologySettings.builder()
         .eventsTopic(inputTopic())
         .coefficientsTopic(outputTopic())
         .deadLetterTopic(dlqTopic())
@@ -601,8 +658,9 @@ public final class IrlsConfig extends AbstractConfig {
         .publishCovariance(publishCovariance())
         .hybridWarmupWindows(getInt(HYBRID_WARMUP_WINDOWS_CONFIG))
         .windowMemoryBytes(getLong(WINDOW_MEMORY_BYTES_CONFIG))
-        .driftZThreshold(getDouble(DRIFT_Z_THRESHOLD_CONFIG))
-        .build();
+        .driftZThreshold(getDouble(DRIFT_Z_THRESHOLD_CONFIG));
+    scoringStream().ifPresent(settings::scoring);
+    return settings.build();
   }
 
   /** {@link #topologySettings()} with updates framed with {@code id}, the registry's id of CoefficientUpdate. */
