@@ -4,6 +4,7 @@ import io.github.irls.registry.RegistrySettings;
 import io.github.irls.serde.EventFormat;
 import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
+import io.github.irls.tls.TlsMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -517,7 +518,7 @@ public final class IrlsConfig extends AbstractConfig {
     if (urls.isEmpty()) {
       return Optional.empty();
     }
-    final RegistrySettings.Tls tls = new RegistrySettings.Tls(
+    final TlsMaterial tls = new TlsMaterial(
         Optional.ofNullable(getString(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG)),
         password(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG), getString(SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG),
         Optional.ofNullable(getString(SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG)),
