@@ -106,9 +106,9 @@ public final class IrlsApplication implements AutoCloseable {
    * topology from {@code config} and starts it, then (when {@code withHttp}) the HTTP API on {@code
    * http.host:http.port}.
    *
-   * @throws org.apache.kafka.common.config.ConfigException if the HTTP server's key stores or credentials
-   *     cannot be read, or a Kafka Streams setting passed
-   *     through (e.g. {@code num.stream.threads}) is invalid
+   * @throws org.apache.kafka.common.config.ConfigException if the HTTP server's key stores or
+   *     credentials cannot be read, or a Kafka Streams setting passed through (e.g. {@code
+   *     num.stream.threads}) is invalid
    * @throws KafkaUnavailableException if no broker answers, or the topics cannot be created or are
    *     missing
    * @throws IllegalStateException if the state directory is unusable or the HTTP server cannot
@@ -212,9 +212,8 @@ public final class IrlsApplication implements AutoCloseable {
   private static HttpSecurity httpSecurity(final IrlsConfig config) {
     final HttpSecurity security = config.httpSecurity();
     LOG.info("HTTP API: {}", security);
-    final String host = config.httpHost();
-    if (!security.auth().required() && ("0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host))) {
-      LOG.warn("The HTTP API on {} answers anyone who can reach it; {} and {} lock it", host,
+    if (!security.auth().required() && config.httpOnAllInterfaces()) {
+      LOG.warn("The HTTP API on {} answers anyone who can reach it; {} and {} lock it", config.httpHost(),
           IrlsConfig.HTTP_AUTH_CONFIG, IrlsConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG);
     }
     if (security.auth().scheme() == HttpAuth.Scheme.BASIC && security.auth().peerAuthorization().isEmpty()) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -769,7 +770,7 @@ public final class IrlsConfig extends AbstractConfig {
       return advertised.trim();
     }
     final String host = httpHost();
-    if ("0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host)) {
+    if (httpOnAllInterfaces()) {
       try {
         return java.net.InetAddress.getLocalHost().getCanonicalHostName();
       } catch (final java.net.UnknownHostException e) {
@@ -842,9 +843,15 @@ public final class IrlsConfig extends AbstractConfig {
     final String file = getString(option);
     try {
       return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
-    } catch (final IOException | java.nio.file.InvalidPathException e) {
+    } catch (final IOException | InvalidPathException e) {
       throw new ConfigException(option, file, "cannot be read (" + e.getClass().getSimpleName() + ")");
     }
+  }
+
+  /** Whether {@value #HTTP_HOST_CONFIG} is a wildcard address (0.0.0.0 or ::): every interface. */
+  public boolean httpOnAllInterfaces() {
+    final String host = httpHost();
+    return "0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host);
   }
 
   public int topicPartitions() {
