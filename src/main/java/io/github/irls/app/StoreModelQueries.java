@@ -2,6 +2,7 @@ package io.github.irls.app;
 
 import io.github.irls.glm.FactoredPosterior;
 import io.github.irls.glm.ProgressiveValidation;
+import io.github.irls.glm.StepStatus;
 import io.github.irls.query.ServedModel;
 import io.github.irls.query.Quality;
 import java.util.OptionalDouble;
@@ -88,7 +89,9 @@ final class StoreModelQueries implements ModelQueries {
   private Optional<ServedModel> served(final String key, final boolean stale) {
     try {
       final ModelState state = IrlsStores.models(streams, stale).get(key);
-      if (state == null) {
+      // a model reset by a spec tombstone is only its prior until a window closes: nothing to serve,
+      // as the scoring stream answers NO_MODEL for it
+      if (state == null || state.status() == StepStatus.RESET) {
         return Optional.empty();
       }
       // a stored precision is finite and positive-definite up to the ridge the step itself added
