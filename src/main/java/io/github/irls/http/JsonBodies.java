@@ -163,25 +163,16 @@ final class JsonBodies {
   static byte[] scores(final ServedModel model, final boolean stale, final List<FactoredPosterior.LinearScore> scores) {
     return write(g -> {
       g.writeStartObject();
-      g.writeStringField("model", model.key());
-      g.writeNumberField("version", model.version());
-      if (stale) {
-        g.writeBooleanField("stale", true);
-      }
+      servedModel(g, model, stale);
       strings(g, "coefficient_names", model.coefficientNames());
       g.writeArrayFieldStart("scores");
       for (final FactoredPosterior.LinearScore score : scores) {
         g.writeStartObject();
-        g.writeFieldName("probability");
-        number(g, score.probability());
-        g.writeFieldName("ci95_low");
-        number(g, score.ci95Low());
-        g.writeFieldName("ci95_high");
-        number(g, score.ci95High());
-        g.writeFieldName("eta");
-        number(g, score.eta());
-        g.writeFieldName("eta_se");
-        number(g, score.etaSe());
+        numberField(g, "probability", score.probability());
+        numberField(g, "ci95_low", score.ci95Low());
+        numberField(g, "ci95_high", score.ci95High());
+        numberField(g, "eta", score.eta());
+        numberField(g, "eta_se", score.etaSe());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -196,11 +187,7 @@ final class JsonBodies {
   static byte[] draws(final ServedModel model, final boolean stale, final long seed, final List<double[]> draws) {
     return write(g -> {
       g.writeStartObject();
-      g.writeStringField("model", model.key());
-      g.writeNumberField("version", model.version());
-      if (stale) {
-        g.writeBooleanField("stale", true);
-      }
+      servedModel(g, model, stale);
       g.writeNumberField("seed", seed);
       strings(g, "coefficient_names", model.coefficientNames());
       g.writeArrayFieldStart("draws");
@@ -231,10 +218,8 @@ final class JsonBodies {
         g.writeStartObject();
         g.writeStringField("arm", arm.key());
         g.writeNumberField("version", arm.version());
-        g.writeFieldName("eta");
-        number(g, arm.eta());
-        g.writeFieldName("probability");
-        number(g, arm.probability());
+        numberField(g, "eta", arm.eta());
+        numberField(g, "probability", arm.probability());
         if (arm.stale()) {
           g.writeBooleanField("stale", true);
         }
@@ -243,6 +228,16 @@ final class JsonBodies {
       g.writeEndArray();
       g.writeEndObject();
     });
+  }
+
+  /** The fields every serving answer opens with: the model, its version, and whether stale. */
+  private static void servedModel(final JsonGenerator g, final ServedModel model, final boolean stale)
+      throws IOException {
+    g.writeStringField("model", model.key());
+    g.writeNumberField("version", model.version());
+    if (stale) {
+      g.writeBooleanField("stale", true);
+    }
   }
 
   private static void strings(final JsonGenerator g, final String field, final List<String> values)

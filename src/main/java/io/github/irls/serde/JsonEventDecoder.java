@@ -143,7 +143,11 @@ final class JsonEventDecoder implements EventDecoder {
     return type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG;
   }
 
-  private static String kind(final JsonParser parser, final JsonToken token) throws IOException {
+  /** What {@code token} is, for an error message: its JSON kind and text; the end of input when null. */
+  static String kind(final JsonParser parser, final JsonToken token) throws IOException {
+    if (token == null) {
+      return "the end of the input";
+    }
     final String kind = switch (token) {
       case START_OBJECT -> "object";
       case START_ARRAY -> "array";

@@ -113,7 +113,7 @@ public enum ScoringRequestFormat {
   private static ScoringRequest readJson(final JsonParser parser) throws IOException {
     JsonToken token = parser.nextToken();
     if (token != JsonToken.START_OBJECT) {
-      throw invalid(token == null ? "not a JSON object (empty input)" : "not a JSON object but " + kind(parser, token),
+      throw invalid(token == null ? "not a JSON object (empty input)" : "not a JSON object but " + JsonEventDecoder.kind(parser, token),
           null);
     }
     String requestId = null;
@@ -126,7 +126,7 @@ public enum ScoringRequestFormat {
         case REQUEST_ID -> {
           if (token != JsonToken.VALUE_NULL) {
             if (token != JsonToken.VALUE_STRING) {
-              throw invalid("field 'request_id' must be a string, got " + kind(parser, token), null);
+              throw invalid("field 'request_id' must be a string, got " + JsonEventDecoder.kind(parser, token), null);
             }
             requestId = parser.getText();
           }
@@ -141,7 +141,7 @@ public enum ScoringRequestFormat {
       }
     }
     if (token != JsonToken.END_OBJECT) {
-      throw invalid("not valid JSON: unexpected " + kind(parser, token), null);
+      throw invalid("not valid JSON: unexpected " + JsonEventDecoder.kind(parser, token), null);
     }
     if (parser.nextToken() != null) {
       throw invalid("not valid JSON: trailing content after the object", null);
@@ -161,7 +161,7 @@ public enum ScoringRequestFormat {
       return null;
     }
     if (first != JsonToken.START_ARRAY) {
-      throw invalid("field 'features' must be an array of numbers, got " + kind(parser, first), null);
+      throw invalid("field 'features' must be an array of numbers, got " + JsonEventDecoder.kind(parser, first), null);
     }
     final List<Double> features = new ArrayList<>();
     JsonToken token;
@@ -173,30 +173,13 @@ public enum ScoringRequestFormat {
 
   private static double number(final JsonParser parser, final JsonToken token, final String name) throws IOException {
     if (token == null || !token.isNumeric()) {
-      throw invalid("field '" + name + "' must be a number, got " + kind(parser, token), null);
+      throw invalid("field '" + name + "' must be a number, got " + JsonEventDecoder.kind(parser, token), null);
     }
     final double value = parser.getDoubleValue();
     if (!Double.isFinite(value)) {
       throw invalid("field '" + name + "' is out of the range of a double: " + parser.getText(), null);
     }
     return value;
-  }
-
-  private static String kind(final JsonParser parser, final JsonToken token) throws IOException {
-    if (token == null) {
-      return "the end of the input";
-    }
-    final String kind = switch (token) {
-      case START_OBJECT -> "object";
-      case START_ARRAY -> "array";
-      case VALUE_STRING -> "string";
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
-      case VALUE_TRUE, VALUE_FALSE -> "boolean";
-      case VALUE_NULL -> "null";
-      default -> token.name().toLowerCase(Locale.ROOT);
-    };
-    final String text = parser.getText();
-    return kind + (text == null ? "" : " " + (text.length() > 40 ? text.substring(0, 40) + "..." : text));
   }
 
   private static EventDecodingException invalid(final String detail, final Throwable cause) {

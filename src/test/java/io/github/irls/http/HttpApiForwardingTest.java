@@ -198,12 +198,12 @@ class HttpApiForwardingTest {
     };
   }
 
-  private static String endpoint(final HttpApi api) {
+  static String endpoint(final HttpApi api) {
     return "127.0.0.1:" + api.port();
   }
 
   /** A port nobody listens on. */
-  private static String deadEndpoint() throws Exception {
+  static String deadEndpoint() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return "127.0.0.1:" + s.getLocalPort();
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.irls.glm.Posterior;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +36,7 @@ class ServingForwardingTest {
   void shouldScoreAndSampleOnTheInstanceHostingTheKey() throws Exception {
     // Given B hosting "k" and A told that B is active for it
     final HttpApi b = serve(new ServedModels().put("k", 5, K), Map.of());
-    final HttpApi a = serve(new ServedModels(), Map.of("k", new Peers.Owner(endpoint(b), List.of(), false)));
+    final HttpApi a = serve(new ServedModels(), Map.of("k", new Peers.Owner(HttpApiForwardingTest.endpoint(b), List.of(), false)));
 
     // When A is asked for scores and draws of "k"
     final String body = "{\"features\": [[1.0, 2.0], [-3.0, 0.5]]}";
@@ -58,7 +57,7 @@ class ServingForwardingTest {
   void shouldScoreFromAStandbyMarkedStaleWhenTheActiveIsGone() throws Exception {
     // Given an active instance that is gone and a standby B holding a copy of "k"
     final HttpApi b = serve(new ServedModels().putStandby("k", 3, K), Map.of());
-    final HttpApi a = serve(new ServedModels(), Map.of("k", new Peers.Owner(deadEndpoint(), List.of(endpoint(b)), false)));
+    final HttpApi a = serve(new ServedModels(), Map.of("k", new Peers.Owner(HttpApiForwardingTest.deadEndpoint(), List.of(HttpApiForwardingTest.endpoint(b)), false)));
 
     // When A is asked for a score of "k"
     final HttpResponse<String> response = send(a, "POST", "/models/k/score", "{\"features\": [1.0, 2.0]}");
@@ -79,7 +78,7 @@ class ServingForwardingTest {
     final Posterior z = ServedModels.correlated(new double[] {0.2, 0.2, 0.0}, 53);
     final HttpApi b = serve(new ServedModels().put("bandit/z", 7, z), Map.of());
     final HttpApi a = serve(new ServedModels().put("bandit/x", 5, x).put("bandit/y", 6, y),
-        Map.of("bandit/z", new Peers.Owner(endpoint(b), List.of(), false)), List.of(endpoint(b)));
+        Map.of("bandit/z", new Peers.Owner(HttpApiForwardingTest.endpoint(b), List.of(), false)), List.of(HttpApiForwardingTest.endpoint(b)));
     final HttpApi c = serve(new ServedModels().put("bandit/x", 5, x).put("bandit/y", 6, y).put("bandit/z", 7, z),
         Map.of());
 
@@ -120,17 +119,6 @@ class ServingForwardingTest {
     });
     apis.add(api);
     return api;
-  }
-
-  private static String endpoint(final HttpApi api) {
-    return "127.0.0.1:" + api.port();
-  }
-
-  /** A port nobody listens on. */
-  private static String deadEndpoint() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return "127.0.0.1:" + s.getLocalPort();
-    }
   }
 
   private HttpResponse<String> send(final HttpApi api, final String method, final String path, final String body)
