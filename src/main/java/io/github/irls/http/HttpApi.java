@@ -25,13 +25,16 @@ import org.slf4j.LoggerFactory;
  *       paged, with their total ({@link ModelListHandler}, {@link ModelOrder});
  *   <li>{@code /models/{key}}: one model with z, p-values and intervals ({@link ModelHandler});
  *   <li>{@code /models/{key}/history[?limit=]}: its last updates ({@link HistoryHandler});
+ *   <li>{@code POST /models/{key}/score}: probabilities with exact 95% intervals ({@link ScoreHandler});
+ *   <li>{@code /models/{key}/sample[?n=&seed=]}: draws from its posterior ({@link SampleHandler});
+ *   <li>{@code POST /choose}: Thompson sampling among arms ({@link ChooseHandler});
  *   <li>{@code /dead-letters}: dead-lettered records by reason ({@link DeadLettersHandler});
  *   <li>{@code /} and {@code /static/NAME}: the dashboard ({@link DashboardHandler}).
  * </ul>
  *
- * <p>The three {@code /models} routes share one JDK context, split by {@link ModelRoutes}. Every
+ * <p>The five {@code /models} routes share one JDK context, split by {@link ModelRoutes}. Every
  * route goes through {@link RouteGuard}: a method the route does not answer is 405 with {@code
- * Allow}, and every error (400, 404, 405, 500, 503) is {@code {"error": ..., "status": ...}}. The
+ * Allow}, and every error (400, 401, 404, 405, 413, 500, 502, 503) is {@code {"error": ..., "status": ...}}. The
  * JSON bodies are written by {@link JsonBodies}, responses by {@link Exchanges}.
  *
  * <p><b>Locked.</b> With {@link HttpSecurity} the server speaks https only, and every route but
@@ -45,8 +48,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /models/{key}}, {@code GET /models/{key}/history}, {@code POST
  *       /models/{key}/score} and {@code GET /models/{key}/sample} are forwarded, unchanged (a POST
- *       with its body),
- *       to the instance holding the key's active store when that is another instance, and its
+ *       with its body), to the instance holding the key's active store when that is another instance, and its
  *       answer (status and body) is returned as is ({@link Forwarder}). The forwarded request
  *       carries {@value #FORWARDED_HEADER}{@code : 1} and is never forwarded again. When the active
  *       instance cannot be reached (connect or read timeout of a few seconds), the standbys are
