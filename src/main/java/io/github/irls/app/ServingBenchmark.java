@@ -68,9 +68,12 @@ public final class ServingBenchmark {
     }
   }
 
-  /** The machine the figures were measured on. */
+  /**
+   * The machine the figures were measured on, and whether the JDK server's connections had
+   * TCP_NODELAY ({@code sun.net.httpserver.nodelay}).
+   */
   public record Machine(int cores, String jdk, String os, long maxHeapBytes, double loadAverageBefore,
-      double loadAverageAfter) {}
+      double loadAverageAfter, String serverNoDelay) {}
 
   /**
    * What was measured.
@@ -132,7 +135,7 @@ public final class ServingBenchmark {
         final Machine machine = new Machine(Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.vm.name") + " " + Runtime.version(),
             System.getProperty("os.name") + " " + System.getProperty("os.arch"), Runtime.getRuntime().maxMemory(),
-            loadBefore, loadAfter);
+            loadBefore, loadAfter, System.getProperty("sun.net.httpserver.nodelay", "false"));
         return new Report(settings, machine, produced, setup, base, phases, profile);
       }
     } finally {

@@ -162,9 +162,9 @@ public final class BenchServeCommand implements Callable<Integer> {
     final ServingBenchmark.Settings s = report.settings();
     final ServingBenchmark.Machine m = report.machine();
     final StringBuilder t = new StringBuilder();
-    t.append(String.format("bench-serve: %,d models (p = %d), POST /models/{key}/score on %s (the JDK's HttpServer), "
-        + "clients: the JDK's HttpClient (HTTP/1.1, keep-alive) in the same JVM%n", s.models(), s.p(),
-        report.httpAddress()));
+    t.append(String.format("bench-serve: %,d models (p = %d), POST /models/{key}/score on %s (the JDK's HttpServer, "
+        + "sun.net.httpserver.nodelay=%s), clients: the JDK's HttpClient (HTTP/1.1, keep-alive) in the same JVM%n",
+        s.models(), s.p(), report.httpAddress(), m.serverNoDelay()));
     t.append(String.format("machine: %d cores, %s, %s, max heap %,d MB, load average %.2f before, %.2f after "
         + "(a shared machine reads higher: other work competes for the cores)%n", m.cores(), m.jdk(), m.os(),
         m.maxHeapBytes() >> 20, m.loadAverageBefore(), m.loadAverageAfter()));

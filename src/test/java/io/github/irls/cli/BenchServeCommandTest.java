@@ -153,7 +153,7 @@ class BenchServeCommandTest {
     final ServingBenchmark.Settings settings = new ServingBenchmark.Settings(1000, 5, 100, 4, 8, 100,
         Duration.ofSeconds(10), Duration.ofSeconds(3), 1000, "unused:1", Map.of(), 42, Optional.empty());
     return new ServingBenchmark.Report(settings,
-        new ServingBenchmark.Machine(2, "OpenJDK 17", "Linux amd64", 1L << 30, 1.5, 1.7), 100_000, 12.0,
+        new ServingBenchmark.Machine(2, "OpenJDK 17", "Linux amd64", 1L << 30, 1.5, 1.7, "true"), 100_000, 12.0,
         "http://127.0.0.1:1", List.of(phases), Optional.empty());
   }
 }
