@@ -1,6 +1,9 @@
 package io.github.irls.app;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -71,10 +74,41 @@ public final class ScoreLoad {
     }
   }
 
-  private final HttpClient client;
+  /** How the closed loops send: the JDK's HttpClient, or the older, lighter HttpURLConnection. */
+  public enum Transport {
+    HTTP_CLIENT("httpclient"),
+    URL_CONNECTION("urlconnection");
 
-  public ScoreLoad(final HttpClient client) {
+    private final String optionName;
+
+    Transport(final String optionName) {
+      this.optionName = optionName;
+    }
+
+    public String optionName() {
+      return optionName;
+    }
+
+    /** The transport named {@code name} ({@code httpclient} or {@code urlconnection}). */
+    public static Transport parse(final String name) {
+      for (final Transport t : values()) {
+        if (t.optionName.equalsIgnoreCase(name.trim())) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("expected httpclient or urlconnection, got '" + name + "'");
+    }
+  }
+
+  /** A request made in advance: the JDK client's form, and the body's bytes for HttpURLConnection. */
+  public record ScoreRequest(HttpRequest request, byte[] body) {}
+
+  private final HttpClient client;
+  private final Transport transport;
+
+  public ScoreLoad(final HttpClient client, final Transport transport) {
     this.client = client;
+    this.transport = transport;
   }
 
   /** The JDK client as the benchmark uses it: HTTP/1.1, keep-alive (its default), 5 s to connect. */
@@ -83,13 +117,14 @@ public final class ScoreLoad {
   }
 
   /** {@code POST base/models/{key}/score} with {@code body} (the key URL-encoded, '/' too). */
-  public static HttpRequest scoreRequest(final String base, final String key, final String body) {
+  public static ScoreRequest scoreRequest(final String base, final String key, final String body) {
     final String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
-    return HttpRequest.newBuilder(URI.create(base + "/models/" + encoded + "/score"))
+    final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return new ScoreRequest(HttpRequest.newBuilder(URI.create(base + "/models/" + encoded + "/score"))
         .timeout(REQUEST_TIMEOUT)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+        .build(), bytes);
   }
 
   /** {@code {"features": [[x1, ..., xp], ...]}} of {@code batch} standard normal vectors. */
@@ -113,11 +148,11 @@ public final class ScoreLoad {
    * Requests of {@code batch} random vectors for random keys, made in advance: enough that the
    * keys are spread (up to 1,024) but no more than {@value #POOL_VECTORS} vectors in all.
    */
-  public static List<HttpRequest> requestPool(final String base, final List<String> keys, final int p,
+  public static List<ScoreRequest> requestPool(final String base, final List<String> keys, final int p,
       final int batch, final long seed) {
     final int size = Math.max(16, Math.min(1024, POOL_VECTORS / batch));
     final Random random = new Random(seed);
-    final List<HttpRequest> pool = new ArrayList<>(size);
+    final List<ScoreRequest> pool = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       pool.add(scoreRequest(base, keys.get(random.nextInt(keys.size())), featuresBody(random, p, batch)));
     }
@@ -128,10 +163,11 @@ public final class ScoreLoad {
    * {@code clients} threads, each sending a random request of {@code pool} as soon as its last one
    * is answered, for {@code duration}.
    */
-  public Result closedLoop(final String name, final List<HttpRequest> pool, final int batch, final int clients,
+  public Result closedLoop(final String name, final List<ScoreRequest> pool, final int batch, final int clients,
       final Duration duration) throws InterruptedException {
     final List<Latencies> perThread = new ArrayList<>();
     final AtomicLong requests = new AtomicLong();
+    final AtomicLong clientNanos = new AtomicLong();
     final Errors errors = new Errors();
     final ThreadCpu cpuBefore = ThreadCpu.snapshot();
     final long started = System.nanoTime();
@@ -141,21 +177,12 @@ public final class ScoreLoad {
       final Latencies latencies = new Latencies();
       perThread.add(latencies);
       final Thread t = new Thread(() -> {
-        final ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (System.nanoTime() < end) {
-          final HttpRequest request = pool.get(random.nextInt(pool.size()));
-          final long sent = System.nanoTime();
-          try {
-            final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            errors.check(response);
-          } catch (final IOException e) {
-            errors.failed(e);
-          } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          latencies.record(System.nanoTime() - sent);
-          requests.incrementAndGet();
+        final long cpuStarted = ThreadCpu.currentThreadNanos();
+        try {
+          sendUntil(end, pool, latencies, requests, errors);
+        } finally {
+          // the thread ends before the phase's closing snapshot, so it hands its CPU time over itself
+          clientNanos.addAndGet(ThreadCpu.currentThreadNanos() - cpuStarted);
         }
       }, CLIENT_THREAD_PREFIX + (c + 1));
       t.setDaemon(true);
@@ -167,14 +194,39 @@ public final class ScoreLoad {
     }
     final double seconds = (System.nanoTime() - started) / 1e9;
     return new Result(name, batch, clients, 0, requests.get(), errors.count.get(), errors.first(), seconds,
-        Latencies.merge(perThread), ThreadCpu.snapshot().since(cpuBefore));
+        Latencies.merge(perThread), ThreadCpu.snapshot().since(cpuBefore).plus(ThreadCpu.Role.CLIENT, clientNanos.get()));
+  }
+
+  /** One closed-loop client: the next request as soon as the last is answered, until {@code end}. */
+  private void sendUntil(final long end, final List<ScoreRequest> pool, final Latencies latencies,
+      final AtomicLong requests, final Errors errors) {
+    final ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (System.nanoTime() < end) {
+      final ScoreRequest request = pool.get(random.nextInt(pool.size()));
+      final long sent = System.nanoTime();
+      try {
+        if (transport == Transport.HTTP_CLIENT) {
+          final HttpResponse<String> response = client.send(request.request(), HttpResponse.BodyHandlers.ofString());
+          errors.check(response.statusCode(), request, response.body());
+        } else {
+          post(request, errors);
+        }
+      } catch (final IOException e) {
+        errors.failed(e);
+      } catch (final InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      latencies.record(System.nanoTime() - sent);
+      requests.incrementAndGet();
+    }
   }
 
   /**
    * Requests of {@code pool} sent at {@code rate} per second for {@code duration}, whatever the
    * answers (asynchronously), each timed from when it should have been sent.
    */
-  public Result openLoop(final String name, final List<HttpRequest> pool, final int batch, final double rate,
+  public Result openLoop(final String name, final List<ScoreRequest> pool, final int batch, final double rate,
       final Duration duration) throws InterruptedException {
     final Latencies latencies = new Latencies();
     final AtomicLong answered = new AtomicLong();
@@ -193,13 +245,13 @@ public final class ScoreLoad {
       for (long wait = intended - System.nanoTime(); wait > 0; wait = intended - System.nanoTime()) {
         LockSupport.parkNanos(wait);
       }
-      final HttpRequest request = pool.get(random.nextInt(pool.size()));
-      pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+      final ScoreRequest request = pool.get(random.nextInt(pool.size()));
+      pending.add(client.sendAsync(request.request(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
         final long now = System.nanoTime();
         if (failure != null) {
           errors.failed(failure);
         } else {
-          errors.check(response);
+          errors.check(response.statusCode(), request, response.body());
         }
         synchronized (latencies) {
           latencies.record(now - intended);
@@ -229,16 +281,44 @@ public final class ScoreLoad {
     }
   }
 
+  /**
+   * Sends {@code request} through HttpURLConnection, reading the whole answer so that the
+   * connection goes back to the JDK's keep-alive cache.
+   */
+  private static void post(final ScoreRequest request, final Errors errors) throws IOException {
+    final HttpURLConnection c = (HttpURLConnection) request.request().uri().toURL().openConnection();
+    c.setRequestMethod("POST");
+    c.setDoOutput(true);
+    c.setRequestProperty("Content-Type", "application/json");
+    c.setFixedLengthStreamingMode(request.body().length);
+    c.setConnectTimeout(5_000);
+    c.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+    try (OutputStream out = c.getOutputStream()) {
+      out.write(request.body());
+    }
+    final int status = c.getResponseCode();
+    final InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    final byte[] answer;
+    if (in == null) {
+      answer = new byte[0];
+    } else {
+      try (in) {
+        answer = in.readAllBytes();
+      }
+    }
+    errors.check(status, request, status == 200 ? "" : new String(answer, StandardCharsets.UTF_8));
+  }
+
   /** Counts the errors and keeps the first. */
   private static final class Errors {
     final AtomicLong count = new AtomicLong();
     final AtomicReference<String> first = new AtomicReference<>();
 
-    void check(final HttpResponse<String> response) {
-      if (response.statusCode() != 200) {
+    void check(final int status, final ScoreRequest request, final String answer) {
+      if (status != 200) {
         count.incrementAndGet();
-        final String body = response.body() == null ? "" : response.body();
-        first.compareAndSet(null, "HTTP " + response.statusCode() + " for " + response.uri().getRawPath() + ": "
+        final String body = answer == null ? "" : answer;
+        first.compareAndSet(null, "HTTP " + status + " for " + request.request().uri().getRawPath() + ": "
             + body.substring(0, Math.min(body.length(), 200)));
       }
     }

@@ -59,10 +59,11 @@ public final class ServingBenchmark {
    * @param extra further application options
    * @param seed of the simulated models, events and request bodies
    * @param jfr where to write a Flight Recorder profile of the three phases, if anywhere
+   * @param transport how the closed loops send (the open loop always uses HttpClient's async sends)
    */
   public record Settings(int models, int p, long windowEvents, int partitions, int clients, int batch,
       Duration duration, Duration warmup, double rate, String bootstrapServers, Map<String, Object> extra, long seed,
-      Optional<Path> jfr) {
+      Optional<Path> jfr, ScoreLoad.Transport transport) {
     public Settings {
       extra = Map.copyOf(extra);
     }
@@ -129,7 +130,11 @@ public final class ServingBenchmark {
         final HttpClient client = ScoreLoad.defaultClient();
         checkTheRoute(client, base, keys.get(0));
         final List<ScoreLoad.Result> phases = new ArrayList<>();
-        final Optional<JfrSummary> profile = measure(new ScoreLoad(client), base, keys, phases);
+        if (System.getProperty("http.maxConnections") == null) {
+          // HttpURLConnection keeps 5 idle connections per server by default: more clients would reconnect
+          System.setProperty("http.maxConnections", String.valueOf(Math.max(5, settings.clients())));
+        }
+        final Optional<JfrSummary> profile = measure(new ScoreLoad(client, settings.transport()), base, keys, phases);
         requireAlive(app);
         final double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         final Machine machine = new Machine(Runtime.getRuntime().availableProcessors(),
@@ -228,7 +233,8 @@ public final class ServingBenchmark {
   /** One batch of two vectors for a known key must answer 200 with two scores, each with a probability. */
   private void checkTheRoute(final HttpClient client, final String base, final String key)
       throws IOException, InterruptedException {
-    final HttpRequest request = ScoreLoad.scoreRequest(base, key, ScoreLoad.featuresBody(new Random(1), settings.p(), 2));
+    final HttpRequest request =
+        ScoreLoad.scoreRequest(base, key, ScoreLoad.featuresBody(new Random(1), settings.p(), 2)).request();
     final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
     final String what = "POST " + request.uri() + " answered " + response.statusCode() + ": " + response.body();
     if (response.statusCode() != 200) {
@@ -243,8 +249,8 @@ public final class ServingBenchmark {
   /** The three phases, each after its warm-up, under a Flight Recorder when asked for. */
   private Optional<JfrSummary> measure(final ScoreLoad load, final String base, final List<String> keys,
       final List<ScoreLoad.Result> phases) throws IOException, InterruptedException {
-    final List<HttpRequest> batched = ScoreLoad.requestPool(base, keys, settings.p(), settings.batch(), settings.seed());
-    final List<HttpRequest> single = ScoreLoad.requestPool(base, keys, settings.p(), 1, settings.seed() + 1);
+    final List<ScoreLoad.ScoreRequest> batched = ScoreLoad.requestPool(base, keys, settings.p(), settings.batch(), settings.seed());
+    final List<ScoreLoad.ScoreRequest> single = ScoreLoad.requestPool(base, keys, settings.p(), 1, settings.seed() + 1);
     Recording recording = null;
     if (settings.jfr().isPresent()) {
       try {
@@ -280,7 +286,7 @@ public final class ServingBenchmark {
     }
   }
 
-  private ScoreLoad.Result closedLoop(final ScoreLoad load, final String name, final List<HttpRequest> pool,
+  private ScoreLoad.Result closedLoop(final ScoreLoad load, final String name, final List<ScoreLoad.ScoreRequest> pool,
       final int batch) throws InterruptedException {
     if (!settings.warmup().isZero()) {
       log.accept(String.format("%s: warming up (%d ms)...", name, settings.warmup().toMillis()));

@@ -41,6 +41,14 @@ public final class ThreadCpu {
       return seconds.getOrDefault(role, 0.0) / wallSeconds;
     }
 
+    /** This usage with {@code nanos} more CPU time of {@code role} (threads that ended before the snapshot). */
+    Usage plus(final Role role, final long nanos) {
+      final Map<Role, Double> more = new EnumMap<>(Role.class);
+      more.putAll(seconds);
+      more.merge(role, nanos / 1e9, Double::sum);
+      return new Usage(more, processSeconds, wallSeconds);
+    }
+
     /** Cores kept busy by the whole process, GC and JIT included. */
     public double processCores() {
       return processSeconds / wallSeconds;
@@ -92,6 +100,11 @@ public final class ThreadCpu {
       seconds.merge(roles.get(e.getKey()), Math.max(delta, 0) / 1e9, Double::sum);
     }
     return new Usage(seconds, (processNanos - before.processNanos) / 1e9, (wallNanos - before.wallNanos) / 1e9);
+  }
+
+  /** The CPU time of the calling thread so far (0 where the JVM does not measure it). */
+  static long currentThreadNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? Math.max(THREADS.getCurrentThreadCpuTime(), 0) : 0;
   }
 
   private static long processCpuNanos() {

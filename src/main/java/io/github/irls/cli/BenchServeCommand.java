@@ -89,6 +89,11 @@ public final class BenchServeCommand implements Callable<Integer> {
       description = "Seed of the simulated models, events and requests (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--client", paramLabel = "httpclient|urlconnection", defaultValue = "httpclient",
+      description = "How the closed loops send: the JDK's HttpClient, or HttpURLConnection, lighter on the "
+          + "client's CPU; the open loop always uses HttpClient (default: ${DEFAULT-VALUE}).")
+  String client;
+
   @Option(names = "--jfr", paramLabel = "FILE",
       description = "Record a Flight Recorder profile of the three phases into FILE and summarise it.")
   Path jfr;
@@ -105,6 +110,12 @@ public final class BenchServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     final CommandLine cmd = spec.commandLine();
     validate(cmd);
+    final ScoreLoad.Transport transport;
+    try {
+      transport = ScoreLoad.Transport.parse(client);
+    } catch (final IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, "--client: " + e.getMessage());
+    }
     final PrintWriter out = cmd.getOut();
     final PrintWriter err = cmd.getErr();
     EmbeddedKafkaBroker broker = null;
@@ -119,7 +130,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         servers = bootstrapServers;
       }
       final ServingBenchmark.Settings settings = new ServingBenchmark.Settings(models, p, windowEvents, partitions,
-          clients, batch, duration, warmup, rate, servers, new HashMap<>(properties), seed, Optional.ofNullable(jfr));
+          clients, batch, duration, warmup, rate, servers, new HashMap<>(properties), seed, Optional.ofNullable(jfr),
+          transport);
       final ServingBenchmark.Report report = new ServingBenchmark(settings, line -> {
         err.println(line);
         err.flush();
@@ -163,8 +175,9 @@ public final class BenchServeCommand implements Callable<Integer> {
     final ServingBenchmark.Machine m = report.machine();
     final StringBuilder t = new StringBuilder();
     t.append(String.format("bench-serve: %,d models (p = %d), POST /models/{key}/score on %s (the JDK's HttpServer, "
-        + "sun.net.httpserver.nodelay=%s), clients: the JDK's HttpClient (HTTP/1.1, keep-alive) in the same JVM%n",
-        s.models(), s.p(), report.httpAddress(), m.serverNoDelay()));
+        + "sun.net.httpserver.nodelay=%s); clients in the same JVM, HTTP/1.1 keep-alive: %s in the closed loops, "
+        + "HttpClient's async sends in the open loop%n", s.models(), s.p(), report.httpAddress(), m.serverNoDelay(),
+        s.transport() == ScoreLoad.Transport.HTTP_CLIENT ? "the JDK's HttpClient" : "HttpURLConnection"));
     t.append(String.format("machine: %d cores, %s, %s, max heap %,d MB, load average %.2f before, %.2f after "
         + "(a shared machine reads higher: other work competes for the cores)%n", m.cores(), m.jdk(), m.os(),
         m.maxHeapBytes() >> 20, m.loadAverageBefore(), m.loadAverageAfter()));

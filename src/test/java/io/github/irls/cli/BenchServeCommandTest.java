@@ -110,7 +110,7 @@ class BenchServeCommandTest {
   @Test
   void shouldEncodeTheKeyAndWriteOneVectorOfPFeaturesPerRow() throws Exception {
     // Given a key with a slash and a body of 3 vectors of 4 features
-    final HttpRequest request = ScoreLoad.scoreRequest("http://127.0.0.1:1", "fraud/merchant 17", "{}");
+    final HttpRequest request = ScoreLoad.scoreRequest("http://127.0.0.1:1", "fraud/merchant 17", "{}").request();
     final JsonNode body = new ObjectMapper().readTree(ScoreLoad.featuresBody(new Random(1), 4, 3));
 
     // Then the key is one path segment and the body has the route's shape
@@ -125,7 +125,7 @@ class BenchServeCommandTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"--batch=0", "--clients=0", "--rate=0", "--models=0", "--p=0", "--window-events=0",
-      "--duration=0", "--warmup=-1s", "--batch=x"})
+      "--duration=0", "--warmup=-1s", "--batch=x", "--client=curl"})
   void shouldRefuseAnUnusableOptionWithExitCode2BeforeStartingABroker(final String option) {
     // When bench-serve is given an unusable option
     final FitCommandTest.Run run = FitCommandTest.run("bench-serve", option);
@@ -151,7 +151,7 @@ class BenchServeCommandTest {
 
   private static ServingBenchmark.Report report(final ScoreLoad.Result... phases) {
     final ServingBenchmark.Settings settings = new ServingBenchmark.Settings(1000, 5, 100, 4, 8, 100,
-        Duration.ofSeconds(10), Duration.ofSeconds(3), 1000, "unused:1", Map.of(), 42, Optional.empty());
+        Duration.ofSeconds(10), Duration.ofSeconds(3), 1000, "unused:1", Map.of(), 42, Optional.empty(), ScoreLoad.Transport.HTTP_CLIENT);
     return new ServingBenchmark.Report(settings,
         new ServingBenchmark.Machine(2, "OpenJDK 17", "Linux amd64", 1L << 30, 1.5, 1.7, "true"), 100_000, 12.0,
         "http://127.0.0.1:1", List.of(phases), Optional.empty());
