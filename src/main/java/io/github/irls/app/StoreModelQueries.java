@@ -1,6 +1,8 @@
 package io.github.irls.app;
 
+import io.github.irls.glm.FactoredPosterior;
 import io.github.irls.glm.ProgressiveValidation;
+import io.github.irls.query.ServedModel;
 import io.github.irls.query.Quality;
 import java.util.OptionalDouble;
 import io.github.irls.avro.CoefficientUpdate;
@@ -68,6 +70,30 @@ final class StoreModelQueries implements ModelQueries {
       }
       return Optional.of(view(key, state, openWindowEvents(key, stale))
           .withDeadLetters(IrlsStores.modelDeadLetterCounts(streams, key, stale)));
+    } catch (final InvalidStateStoreException e) {
+      return Optional.empty(); // rebalancing or not running: /health reports it
+    }
+  }
+
+  @Override
+  public Optional<ServedModel> served(final String key) {
+    return served(key, false);
+  }
+
+  @Override
+  public Optional<ServedModel> staleServed(final String key) {
+    return served(key, true);
+  }
+
+  private Optional<ServedModel> served(final String key, final boolean stale) {
+    try {
+      final ModelState state = IrlsStores.models(streams, stale).get(key);
+      if (state == null) {
+        return Optional.empty();
+      }
+      // a stored precision is finite and positive-definite up to the ridge the step itself added
+      return FactoredPosterior.of(state.posterior())
+          .map(posterior -> new ServedModel(key, state.version(), state.coefficientNames(), posterior));
     } catch (final InvalidStateStoreException e) {
       return Optional.empty(); // rebalancing or not running: /health reports it
     }

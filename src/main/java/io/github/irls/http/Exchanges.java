@@ -2,6 +2,7 @@ package io.github.irls.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,37 @@ final class Exchanges {
     if (!path.equals(exchange.getRequestURI().getPath())) {
       throw HttpError.noRoute(exchange.getRequestURI().getPath());
     }
+  }
+
+  /**
+   * The request's body, at most {@code limit} bytes: 413 when it is longer (said by its {@code
+   * Content-Length} or found while reading), 400 when there is none.
+   */
+  static byte[] body(final HttpExchange exchange, final int limit) throws IOException {
+    final String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null) {
+      try {
+        if (Long.parseLong(declared.trim()) > limit) {
+          throw tooLarge(limit);
+        }
+      } catch (final NumberFormatException e) {
+        throw new HttpError(400, "Content-Length is not a number: " + declared);
+      }
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      final byte[] body = in.readNBytes(limit + 1);
+      if (body.length > limit) {
+        throw tooLarge(limit);
+      }
+      if (body.length == 0) {
+        throw new HttpError(400, "the request has no body; send JSON");
+      }
+      return body;
+    }
+  }
+
+  private static HttpError tooLarge(final int limit) {
+    return new HttpError(413, "the request body is larger than " + limit + " bytes");
   }
 
   static Map<String, String> queryParameters(final HttpExchange exchange) {

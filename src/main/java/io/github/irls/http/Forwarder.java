@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,28 +48,75 @@ final class Forwarder {
    * by {@link HttpApi#STALE_HEADER}, or the only copy left that answers). 503 when nobody answers.
    */
   Answer forward(final HttpExchange exchange, final String key) throws IOException {
-    if (exchange.getRequestHeaders().containsKey(HttpApi.FORWARDED_HEADER)) {
-      return "1".equals(exchange.getRequestHeaders().getFirst(HttpApi.STALE_HEADER)) ? Answer.HERE_STALE : Answer.HERE;
+    return forward(exchange, key, null);
+  }
+
+  /**
+   * As {@link #forward(HttpExchange, String)} for a request with a body (a POST), which the caller
+   * has read already: {@code body} is sent on with the same method, path and query.
+   */
+  Answer forward(final HttpExchange exchange, final String key, final byte[] body) throws IOException {
+    final boolean forwarded = exchange.getRequestHeaders().containsKey(HttpApi.FORWARDED_HEADER);
+    final boolean staleAsked = "1".equals(exchange.getRequestHeaders().getFirst(HttpApi.STALE_HEADER));
+    final URI uri = exchange.getRequestURI();
+    final String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    final Reply reply = ask(key, exchange.getRequestMethod(), pathAndQuery, body, forwarded, staleAsked);
+    if (reply.here()) {
+      return reply.stale() ? Answer.HERE_STALE : Answer.HERE;
+    }
+    final HttpResponse<byte[]> response = reply.remote();
+    Exchanges.send(exchange, response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse(Exchanges.JSON_TYPE), response.body());
+    return Answer.RELAYED;
+  }
+
+  /**
+   * Where a request for {@code key} is answered: by the instance holding its active store when that
+   * is another one (its answer, any status), else by a standby (asked with {@link
+   * HttpApi#STALE_HEADER}), else here. {@code forwarded} requests are answered here, from the standby
+   * copy when {@code staleAsked}. 503 when the key lives elsewhere and nobody answers.
+   *
+   * @param body the body to send on, or null for a request without one
+   */
+  Reply ask(final String key, final String method, final String pathAndQuery, final byte[] body,
+      final boolean forwarded, final boolean staleAsked) throws IOException {
+    if (forwarded) {
+      return staleAsked ? Reply.HERE_STALE : Reply.HERE;
     }
     final Peers.Owner owner = peers.owner(key);
     if (owner.local()) {
-      return Answer.HERE;
+      return Reply.HERE;
     }
-    final URI uri = exchange.getRequestURI();
-    final String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    if (relay(exchange, owner.active(), pathAndQuery, false)) {
-      return Answer.RELAYED;
+    final Optional<HttpResponse<byte[]>> active = tryCall(owner.active(), method, pathAndQuery, body, false);
+    if (active.isPresent()) {
+      return new Reply(active.get(), false);
     }
     if (owner.standbyHere()) {
-      return Answer.HERE_STALE;
+      return Reply.HERE_STALE;
     }
     for (final String standby : owner.standbys()) {
-      if (relay(exchange, standby, pathAndQuery, true)) {
-        return Answer.RELAYED;
+      final Optional<HttpResponse<byte[]>> answer = tryCall(standby, method, pathAndQuery, body, true);
+      if (answer.isPresent()) {
+        return new Reply(answer.get(), true);
       }
     }
     throw new HttpError(503, "the instance hosting '" + key + "' (" + owner.active()
         + ") does not answer and no standby does");
+  }
+
+  /**
+   * How a request is answered.
+   *
+   * @param remote another instance's answer, or null when it is to be answered here
+   * @param stale whether the answer comes (or is to come) from a standby copy
+   */
+  record Reply(HttpResponse<byte[]> remote, boolean stale) {
+    static final Reply HERE = new Reply(null, false);
+    static final Reply HERE_STALE = new Reply(null, true);
+
+    boolean here() {
+      return remote == null;
+    }
   }
 
   /** GETs {@code pathAndQuery} from the instance at {@code host}, marked as forwarded. */
@@ -76,27 +124,36 @@ final class Forwarder {
     return get(host, pathAndQuery, false);
   }
 
-  /** Forwards the GET to {@code host}; true when it answered (any status), relayed as is. */
-  private boolean relay(final HttpExchange exchange, final String host, final String pathAndQuery,
-      final boolean stale) throws IOException {
-    final HttpResponse<byte[]> response;
+  /** The answer of {@code host} to the request, or empty when it cannot be reached. */
+  private Optional<HttpResponse<byte[]>> tryCall(final String host, final String method, final String pathAndQuery,
+      final byte[] body, final boolean stale) {
     try {
-      response = get(host, pathAndQuery, stale);
+      return Optional.of(call(host, method, pathAndQuery, body, stale));
     } catch (final IOException e) {
-      LOG.debug("forwarding {} to {} failed: {}", pathAndQuery, host, e.toString());
-      return false;
+      LOG.debug("forwarding {} {} to {} failed: {}", method, pathAndQuery, host, e.toString());
+      return Optional.empty();
     }
-    Exchanges.send(exchange, response.statusCode(),
-        response.headers().firstValue("Content-Type").orElse(Exchanges.JSON_TYPE), response.body());
-    return true;
   }
 
   private HttpResponse<byte[]> get(final String host, final String pathAndQuery, final boolean stale)
       throws IOException {
-    final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host + pathAndQuery))
-        .timeout(TIMEOUT)
-        .header(HttpApi.FORWARDED_HEADER, "1")
-        .GET();
+    return call(host, "GET", pathAndQuery, null, stale);
+  }
+
+  private HttpResponse<byte[]> call(final String host, final String method, final String pathAndQuery,
+      final byte[] body, final boolean stale) throws IOException {
+    final HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(URI.create("http://" + host + pathAndQuery))
+          .timeout(TIMEOUT)
+          .header(HttpApi.FORWARDED_HEADER, "1")
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    } catch (final IllegalArgumentException e) {
+      throw new IOException("bad address " + host, e);
+    }
+    if (body != null) {
+      request.header("Content-Type", Exchanges.JSON_TYPE);
+    }
     if (stale) {
       request.header(HttpApi.STALE_HEADER, "1");
     }

@@ -41,7 +41,7 @@ final class HistoryHandler implements Route {
     final int limit = Exchanges.intParameter(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     final List<HistoryEntry> entries = stale ? queries.staleHistory(key, limit) : queries.history(key, limit);
     if (entries.isEmpty() && (stale ? queries.staleModel(key) : queries.model(key)).isEmpty()) {
-      throw new HttpError(404, "no model with key '" + key + "'");
+      throw HttpError.noModel(key);
     }
     Exchanges.sendJson(exchange, 200, JsonBodies.history(key, limit, stale, queries.driftZThreshold(), entries));
   }

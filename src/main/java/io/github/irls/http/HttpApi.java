@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The small HTTP server of a running application: binds, registers the routes, starts and stops.
- * The routes, one handler class each, all GET (and HEAD) only:
+ * The routes, one handler class each, GET (and HEAD) unless said:
  *
  * <ul>
  *   <li>{@code /health} and {@code /ready}: liveness and readiness ({@link HealthHandler});
@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * advertising its HTTP {@code host:port} as Kafka Streams' {@code application.server}):
  *
  * <ul>
- *   <li>{@code GET /models/{key}} and {@code GET /models/{key}/history} are forwarded, unchanged,
+ *   <li>{@code GET /models/{key}}, {@code GET /models/{key}/history}, {@code POST
+ *       /models/{key}/score} and {@code GET /models/{key}/sample} are forwarded, unchanged (a POST
+ *       with its body),
  *       to the instance holding the key's active store when that is another instance, and its
  *       answer (status and body) is returned as is ({@link Forwarder}). The forwarded request
  *       carries {@value #FORWARDED_HEADER}{@code : 1} and is never forwarded again. When the active
@@ -46,6 +48,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /models} merges this instance's models with the other instances' {@code GET
  *       /models?local=true&q=} (without duplicates) before sorting and paging; an instance that
  *       does not answer is left out. {@code local=true} lists this instance's models only.
+ *   <li>{@code POST /choose} draws each arm on the instance hosting it, the same way.
  * </ul>
  */
 public final class HttpApi implements AutoCloseable {
@@ -58,16 +61,12 @@ public final class HttpApi implements AutoCloseable {
   /** Header asking a standby to answer from its standby (possibly stale) store. */
   public static final String STALE_HEADER = "X-Irls-Stale";
 
-  /** The JDK server's switch for TCP_NODELAY on accepted connections, read once per JVM. */
-  static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
-
   static {
-    // The JDK server writes a response's headers and its body in separate TCP segments. With Nagle's
-    // algorithm on (its default) the body waits for the client's ACK of the headers, which a client
-    // delays by up to 40 ms on Linux: measured with bench-serve, every keep-alive request then took
-    // 40-44 ms, at any load. Set before the first server of the JVM is created; -D...=false still wins.
-    if (System.getProperty(NODELAY_PROPERTY) == null) {
-      System.setProperty(NODELAY_PROPERTY, "true");
+    // The JDK server leaves Nagle's algorithm on, so that an answer written in two parts (headers,
+    // then body) waits for the client's delayed ACK: ~40 ms per request on Linux. Read once, when the
+    // server's configuration class loads; a value given on the command line wins.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
     }
   }
 
@@ -126,9 +125,11 @@ public final class HttpApi implements AutoCloseable {
     server.createContext(readiness.path(), RouteGuard.guarded(readiness));
     server.createContext(MetricsHandler.PATH, RouteGuard.guarded(new MetricsHandler(metrics)));
     final Forwarder forwarder = new Forwarder(peers);
-    final ModelRoutes models = new ModelRoutes(new ModelListHandler(queries, peers, forwarder),
-        new ModelHandler(queries, forwarder), new HistoryHandler(queries, forwarder));
+    final ModelListHandler list = new ModelListHandler(queries, peers, forwarder);
+    final ModelRoutes models = new ModelRoutes(list, new ModelHandler(queries, forwarder),
+        new HistoryHandler(queries, forwarder), new ScoreHandler(queries, forwarder), new SampleHandler(queries, forwarder));
     server.createContext(ModelRoutes.PATH, RouteGuard.dispatched(models::route));
+    server.createContext(ChooseHandler.PATH, RouteGuard.guarded(new ChooseHandler(queries, forwarder, list)));
     server.createContext(DeadLettersHandler.PATH, RouteGuard.guarded(new DeadLettersHandler(queries)));
     // the dashboard's files; every other path is a JSON 404
     server.createContext("/", RouteGuard.guarded(new DashboardHandler()));

@@ -10,6 +10,11 @@ final class HttpError extends RuntimeException {
     this.status = status;
   }
 
+  /** 404 for a model key that no model has. */
+  static HttpError noModel(final String key) {
+    return new HttpError(404, "no model with key '" + key + "'");
+  }
+
   /** 404 for a path that no route serves. */
   static HttpError noRoute(final String path) {
     return new HttpError(404, "no route " + path);

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.irls.glm.CoefficientNames;
+import io.github.irls.glm.FactoredPosterior;
 import io.github.irls.glm.Normal;
 import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
+import io.github.irls.query.ServedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,6 +153,105 @@ final class JsonBodies {
       }
       g.writeEndObject();
     });
+  }
+
+  /**
+   * {@code {"model", "version", "coefficient_names", "scores": [{"probability", "ci95_low",
+   * "ci95_high", "eta", "eta_se"}, ...]}}, one score per feature vector in their order; {@code
+   * "stale": true} when a standby copy answered.
+   */
+  static byte[] scores(final ServedModel model, final boolean stale, final List<FactoredPosterior.LinearScore> scores) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("model", model.key());
+      g.writeNumberField("version", model.version());
+      if (stale) {
+        g.writeBooleanField("stale", true);
+      }
+      strings(g, "coefficient_names", model.coefficientNames());
+      g.writeArrayFieldStart("scores");
+      for (final FactoredPosterior.LinearScore score : scores) {
+        g.writeStartObject();
+        g.writeFieldName("probability");
+        number(g, score.probability());
+        g.writeFieldName("ci95_low");
+        number(g, score.ci95Low());
+        g.writeFieldName("ci95_high");
+        number(g, score.ci95High());
+        g.writeFieldName("eta");
+        number(g, score.eta());
+        g.writeFieldName("eta_se");
+        number(g, score.etaSe());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * {@code {"model", "version", "seed", "coefficient_names", "draws": [[b0, ..., bp], ...]}}: draws
+   * from the model's posterior made with {@code seed}; {@code "stale": true} from a standby copy.
+   */
+  static byte[] draws(final ServedModel model, final boolean stale, final long seed, final List<double[]> draws) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("model", model.key());
+      g.writeNumberField("version", model.version());
+      if (stale) {
+        g.writeBooleanField("stale", true);
+      }
+      g.writeNumberField("seed", seed);
+      strings(g, "coefficient_names", model.coefficientNames());
+      g.writeArrayFieldStart("draws");
+      for (final double[] draw : draws) {
+        g.writeStartArray();
+        for (final double b : draw) {
+          number(g, b);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * {@code {"arm", "seed", "arms": [{"arm", "version", "eta", "probability"}, ...]}}: the arm
+   * chosen and, per arm in the order weighed, the version drawn from and the draw's linear predictor
+   * and probability at the context ({@code "stale": true} for an arm a standby copy answered).
+   */
+  static byte[] choice(final String chosen, final long seed, final List<ArmDraw> arms) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeStringField("arm", chosen);
+      g.writeNumberField("seed", seed);
+      g.writeArrayFieldStart("arms");
+      for (final ArmDraw arm : arms) {
+        g.writeStartObject();
+        g.writeStringField("arm", arm.key());
+        g.writeNumberField("version", arm.version());
+        g.writeFieldName("eta");
+        number(g, arm.eta());
+        g.writeFieldName("probability");
+        number(g, arm.probability());
+        if (arm.stale()) {
+          g.writeBooleanField("stale", true);
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  private static void strings(final JsonGenerator g, final String field, final List<String> values)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (final String v : values) {
+      g.writeString(v);
+    }
+    g.writeEndArray();
   }
 
   /** A page of {@code GET /models} as another instance sent it. */

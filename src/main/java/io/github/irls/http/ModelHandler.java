@@ -31,7 +31,7 @@ final class ModelHandler implements Route {
     final boolean stale = answer == Forwarder.Answer.HERE_STALE;
     final Optional<ModelView> model = stale ? queries.staleModel(key) : queries.model(key);
     if (model.isEmpty()) {
-      throw new HttpError(404, "no model with key '" + key + "'");
+      throw HttpError.noModel(key);
     }
     Exchanges.sendJson(exchange, 200, JsonBodies.model(model.get(), stale));
   }

@@ -55,7 +55,7 @@ final class ModelListHandler implements Route {
 
     /** Whether {@code key} contains the search, ignoring case (every key does when there is none). */
     boolean matches(final String key) {
-      return query.isEmpty() || key.toLowerCase(Locale.ROOT).contains(query.toLowerCase(Locale.ROOT));
+      return ModelListHandler.matches(query, key);
     }
 
     /** The link to this listing's page at {@code at}. */
@@ -77,7 +77,20 @@ final class ModelListHandler implements Route {
         Exchanges.intParameter(params, "limit", DEFAULT_PAGE, 1, MAX_PAGE),
         local);
     final List<String> others = local ? List.of() : peers.others();
-    Exchanges.sendJson(exchange, 200, page(listing, summariesOf(others, listing)));
+    Exchanges.sendJson(exchange, 200, page(listing, summariesOf(others, listing.query())));
+  }
+
+  /**
+   * The summaries of the models the other instances hold whose keys contain {@code query} (ignoring
+   * case), by key; an instance that does not answer is left out.
+   */
+  Map<String, JsonNode> elsewhere(final String query) throws IOException {
+    return summariesOf(peers.others(), query);
+  }
+
+  /** Whether {@code key} contains {@code query}, ignoring case (every key does when it is empty). */
+  private static boolean matches(final String query, final String key) {
+    return query.isEmpty() || key.toLowerCase(Locale.ROOT).contains(query.toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -140,10 +153,10 @@ final class ModelListHandler implements Route {
    * The summaries of the models that {@code others} hold and that match the listing, by key. They
    * are asked to filter, and their answers are filtered again in case one does not know {@code q}.
    */
-  private Map<String, JsonNode> summariesOf(final List<String> others, final Listing listing) throws IOException {
+  private Map<String, JsonNode> summariesOf(final List<String> others, final String query) throws IOException {
     final Map<String, JsonNode> summaries = new LinkedHashMap<>();
     for (final String host : others) {
-      String next = ModelRoutes.PATH + "?local=true&offset=0&limit=" + MAX_PAGE + queryParameter(listing.query());
+      String next = ModelRoutes.PATH + "?local=true&offset=0&limit=" + MAX_PAGE + queryParameter(query);
       while (next != null) {
         final HttpResponse<byte[]> response;
         try {
@@ -158,7 +171,7 @@ final class ModelListHandler implements Route {
         final JsonNode page = JsonBodies.parse(response.body());
         for (final JsonNode summary : page.path("models")) {
           final String key = summary.path("model").asText();
-          if (listing.matches(key)) {
+          if (matches(query, key)) {
             summaries.putIfAbsent(key, summary);
           }
         }

@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The routes under {@code /models}, which the JDK server gives one context: {@code GET /models}
- * ({@link ModelListHandler}), {@code GET /models/{key}/history} ({@link HistoryHandler}) and
- * {@code GET /models/{key}} ({@link ModelHandler}). Only the path's shape is looked at here; the
+ * ({@link ModelListHandler}), {@code GET /models/{key}/history} ({@link HistoryHandler}), {@code
+ * POST /models/{key}/score} ({@link ScoreHandler}), {@code GET /models/{key}/sample} ({@link
+ * SampleHandler}) and {@code GET /models/{key}} ({@link ModelHandler}). Only the path's shape is looked at here; the
  * route itself reads the key (with {@link #key}), after {@link RouteGuard} has checked the method.
  */
 final class ModelRoutes {
@@ -18,11 +19,16 @@ final class ModelRoutes {
   private final ModelListHandler list;
   private final ModelHandler model;
   private final HistoryHandler history;
+  private final ScoreHandler score;
+  private final SampleHandler sample;
 
-  ModelRoutes(final ModelListHandler list, final ModelHandler model, final HistoryHandler history) {
+  ModelRoutes(final ModelListHandler list, final ModelHandler model, final HistoryHandler history,
+      final ScoreHandler score, final SampleHandler sample) {
     this.list = list;
     this.model = model;
     this.history = history;
+    this.score = score;
+    this.sample = sample;
   }
 
   /** The route for the request's path. */
@@ -31,7 +37,14 @@ final class ModelRoutes {
     if (PATH.equals(path) || KEY_PREFIX.equals(path)) {
       return list;
     }
-    return rawKey(path).endsWith(HistoryHandler.SUFFIX) ? history : model;
+    final String rawKey = rawKey(path);
+    if (rawKey.endsWith(HistoryHandler.SUFFIX)) {
+      return history;
+    }
+    if (rawKey.endsWith(ScoreHandler.SUFFIX)) {
+      return score;
+    }
+    return rawKey.endsWith(SampleHandler.SUFFIX) ? sample : model;
   }
 
   /**

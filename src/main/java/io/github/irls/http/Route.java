@@ -13,6 +13,9 @@ interface Route {
   /** The methods of a route that only reads; HEAD is GET without the body. */
   List<String> READ = List.of("GET", "HEAD");
 
+  /** The methods of a route that takes a body (which need not change anything). */
+  List<String> WRITE = List.of("POST");
+
   /** The methods this route answers, in the order the {@code Allow} header lists them. */
   default List<String> methods() {
     return READ;

@@ -30,7 +30,6 @@ public interface ModelQueries {
     return List.of();
   }
 
-  /** The Kafka Streams state, e.g. {@code RUNNING}, and whether queries can be answered. */
   /**
    * As {@link #model(String)}, but may answer from a standby copy of the store (possibly behind the
    * active one); used when the instance holding the active copy cannot be reached.
@@ -45,6 +44,19 @@ public interface ModelQueries {
   }
 
   /**
+   * The model {@code key} ready to be served (scored, sampled), if this application knows it. Empty
+   * by default.
+   */
+  default Optional<ServedModel> served(final String key) {
+    return Optional.empty();
+  }
+
+  /** As {@link #served(String)}, but may answer from a standby copy of the store. */
+  default Optional<ServedModel> staleServed(final String key) {
+    return served(key);
+  }
+
+  /**
    * The {@code logloss_z} above which this application marks an update {@code drift_suspected}
    * ({@code drift.z.threshold}), so that a history can be drawn against it; empty when not known.
    */
@@ -52,6 +64,7 @@ public interface ModelQueries {
     return OptionalDouble.empty();
   }
 
+  /** The Kafka Streams state, e.g. {@code RUNNING}, and whether queries can be answered. */
   Health health();
 
   /**
