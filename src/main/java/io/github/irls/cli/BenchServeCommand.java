@@ -67,7 +67,7 @@ public final class BenchServeCommand implements Callable<Integer> {
   int clients;
 
   @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
-      description = "Feature vectors per request of the batched phase (default: ${DEFAULT-VALUE}).")
+      description = "Feature vectors per request of the batched phase, at most 10,000 (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
@@ -161,8 +161,8 @@ public final class BenchServeCommand implements Callable<Integer> {
     if (clients < 1 || clients > 1024) {
       throw new CommandLine.ParameterException(cmd, "--clients must be in [1, 1024], got " + clients);
     }
-    if (batch < 1 || batch > 100_000) {
-      throw new CommandLine.ParameterException(cmd, "--batch must be in [1, 100000], got " + batch);
+    if (batch < 1 || batch > 10_000) { // the score route's limit per request
+      throw new CommandLine.ParameterException(cmd, "--batch must be in [1, 10000], got " + batch);
     }
     if (!(rate > 0 && rate <= 1_000_000)) {
       throw new CommandLine.ParameterException(cmd, "--rate must be in (0, 1000000], got " + rate);

@@ -124,7 +124,7 @@ class BenchServeCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--batch=0", "--clients=0", "--rate=0", "--models=0", "--p=0", "--window-events=0",
+  @ValueSource(strings = {"--batch=0", "--batch=10001", "--clients=0", "--rate=0", "--models=0", "--p=0", "--window-events=0",
       "--duration=0", "--warmup=-1s", "--batch=x", "--client=curl"})
   void shouldRefuseAnUnusableOptionWithExitCode2BeforeStartingABroker(final String option) {
     // When bench-serve is given an unusable option
