@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -27,9 +29,11 @@ import jdk.jfr.consumer.RecordingFile;
  * @param serverInProjectCode share of the server's samples with a frame of {@code io.github.irls}
  * @param serverAreas share of the server's samples by the leaf frame's area (JSON, JDK HTTP, ...)
  * @param serverTopMethods the server's most sampled leaf methods and their share
+ * @param serverProjectMethods this project's methods most often on the server's stacks (inclusive:
+ *     the share of samples with the method anywhere on the stack), e.g. the JSON writer of a route
  */
 public record JfrSummary(Path file, Map<ThreadCpu.Role, Long> samplesByRole, double serverInProjectCode,
-    Map<String, Double> serverAreas, Map<String, Double> serverTopMethods) {
+    Map<String, Double> serverAreas, Map<String, Double> serverTopMethods, Map<String, Double> serverProjectMethods) {
 
   private static final int TOP = 10;
 
@@ -38,6 +42,7 @@ public record JfrSummary(Path file, Map<ThreadCpu.Role, Long> samplesByRole, dou
     final Map<ThreadCpu.Role, Long> byRole = new EnumMap<>(ThreadCpu.Role.class);
     final Map<String, Long> areas = new HashMap<>();
     final Map<String, Long> methods = new HashMap<>();
+    final Map<String, Long> projectMethods = new HashMap<>();
     long server = 0;
     long inProject = 0;
     try (RecordingFile recording = new RecordingFile(file)) {
@@ -59,13 +64,21 @@ public record JfrSummary(Path file, Map<ThreadCpu.Role, Long> samplesByRole, dou
         final String type = leaf.getMethod().getType().getName();
         areas.merge(area(type), 1L, Long::sum);
         methods.merge(type + "." + leaf.getMethod().getName(), 1L, Long::sum);
+        final Set<String> onStack = new HashSet<>();
+        for (final RecordedFrame f : stack.getFrames()) {
+          final String t = f.getMethod().getType().getName();
+          if (t.startsWith("io.github.irls.") && !t.contains("$$Lambda") && !f.getMethod().getName().startsWith("lambda$")) {
+            onStack.add(t.substring(t.lastIndexOf('.') + 1) + "." + f.getMethod().getName());
+          }
+        }
+        onStack.forEach(m -> projectMethods.merge(m, 1L, Long::sum));
         if (stack.getFrames().stream().anyMatch(f -> f.getMethod().getType().getName().startsWith("io.github.irls."))) {
           inProject++;
         }
       }
     }
     return new JfrSummary(file, byRole, server == 0 ? 0 : inProject / (double) server, shares(areas, server, 100),
-        shares(methods, server, TOP));
+        shares(methods, server, TOP), shares(projectMethods, server, TOP));
   }
 
   /** The area of a leaf frame of class {@code type}. */
@@ -82,6 +95,12 @@ public record JfrSummary(Path file, Map<ThreadCpu.Role, Long> samplesByRole, dou
     if (type.startsWith("sun.nio.") || type.startsWith("java.nio.") || type.startsWith("sun.net.")
         || type.startsWith("java.net.")) {
       return "sockets, NIO, URIs";
+    }
+    if (type.startsWith("org.apache.kafka.")) {
+      return "Kafka Streams (store lookups)";
+    }
+    if (type.startsWith("java.time.")) {
+      return "dates";
     }
     if (type.startsWith("java.util.concurrent.") || type.startsWith("jdk.internal.misc.")) {
       return "threads, locks";

@@ -242,6 +242,8 @@ public final class BenchServeCommand implements Callable<Integer> {
     p.serverAreas().forEach((area, share) -> t.append(String.format(" %s %.0f%%;", area, 100 * share)));
     t.append(String.format("%n  hottest server leaf methods:%n"));
     p.serverTopMethods().forEach((method, share) -> t.append(String.format("    %5.1f%%  %s%n", 100 * share, method)));
+    t.append(String.format("  irls-streams methods on the server's stacks (inclusive: what they and their callees took):%n"));
+    p.serverProjectMethods().forEach((method, share) -> t.append(String.format("    %5.1f%%  %s%n", 100 * share, method)));
     return t.toString();
   }
 
