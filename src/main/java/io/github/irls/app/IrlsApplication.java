@@ -3,6 +3,8 @@ package io.github.irls.app;
 import io.github.irls.config.ConfigSources;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.http.HttpApi;
+import io.github.irls.http.HttpAuth;
+import io.github.irls.http.HttpSecurity;
 import io.github.irls.kafka.Topics;
 import io.github.irls.metrics.IrlsMetrics;
 import io.github.irls.query.ModelQueries;
@@ -104,12 +106,13 @@ public final class IrlsApplication implements AutoCloseable {
    * topology from {@code config} and starts it, then (when {@code withHttp}) the HTTP API on {@code
    * http.host:http.port}.
    *
-   * @throws org.apache.kafka.common.config.ConfigException if a Kafka Streams setting passed
-   *     through (e.g. {@code num.stream.threads}) is invalid
+   * @throws org.apache.kafka.common.config.ConfigException if the HTTP server's key stores or
+   *     credentials cannot be read, or a Kafka Streams setting passed through (e.g. {@code
+   *     num.stream.threads}) is invalid
    * @throws KafkaUnavailableException if no broker answers, or the topics cannot be created or are
    *     missing
-   * @throws IllegalStateException if the state directory is unusable or the HTTP server cannot
-   *     bind its address
+   * @throws IllegalStateException if the state directory is unusable, the scoring input topic is not
+   *     co-partitioned with the events topic, or the HTTP server cannot bind its address
    */
   public static IrlsApplication start(final IrlsConfig config, final boolean withHttp) {
     return start(config, null, withHttp);
@@ -124,6 +127,7 @@ public final class IrlsApplication implements AutoCloseable {
     // a mistyped setting or directory is reported at once, not after waiting for a broker
     new StreamsConfig(streamsProperties(config));
     requireWritableDirectory(config.stateDir());
+    final HttpSecurity security = withHttp ? httpSecurity(config) : HttpSecurity.NONE;
     KafkaReachability.check(config.adminProperties());
     try {
       if (config.createTopics()) {
@@ -134,6 +138,8 @@ public final class IrlsApplication implements AutoCloseable {
     } catch (final IllegalStateException e) {
       throw new KafkaUnavailableException(e.getMessage(), e);
     }
+    // not a broker problem but a wrong topic: an IllegalStateException of its own (exit 1 with its message)
+    Topics.requireCoPartitioned(config);
     final Optional<SchemaRegistry> registry = SchemaRegistry.start(config);
     // The metrics exist only once the application does; the listener finds them through this holder.
     final AtomicReference<IrlsMetrics> metricsHolder = new AtomicReference<>();
@@ -159,7 +165,7 @@ public final class IrlsApplication implements AutoCloseable {
     String applicationServer = null;
     if (withHttp) {
       try {
-        api = HttpApi.bind(config.httpHost(), config.httpPort());
+        api = HttpApi.bind(config.httpHost(), config.httpPort(), security);
       } catch (final IOException | RuntimeException e) {
         throw new IllegalStateException(
             "Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e);
@@ -202,6 +208,22 @@ public final class IrlsApplication implements AutoCloseable {
       }
     }
     return app;
+  }
+
+  /** The HTTP server's security, read (files and key stores) and logged without its secrets. */
+  private static HttpSecurity httpSecurity(final IrlsConfig config) {
+    final HttpSecurity security = config.httpSecurity();
+    LOG.info("HTTP API: {}", security);
+    if (!security.auth().required() && config.httpOnAllInterfaces()) {
+      LOG.warn("The HTTP API on {} answers anyone who can reach it; {} and {} lock it", config.httpHost(),
+          IrlsConfig.HTTP_AUTH_CONFIG, IrlsConfig.HTTP_SSL_KEYSTORE_LOCATION_CONFIG);
+    }
+    if (security.auth().scheme() == HttpAuth.Scheme.BASIC && security.auth().peerAuthorization().isEmpty()) {
+      LOG.warn("Every password of {} is hashed and {} is not set: requests forwarded to other instances carry"
+          + " no credentials and are refused there", IrlsConfig.HTTP_AUTH_CREDENTIALS_FILE_CONFIG,
+          IrlsConfig.HTTP_AUTH_PEER_USER_INFO_CONFIG);
+    }
+    return security;
   }
 
   private static Properties streamsProperties(final IrlsConfig config) {
@@ -274,7 +296,7 @@ public final class IrlsApplication implements AutoCloseable {
     return metrics;
   }
 
-  /** {@code http://host:port} of the HTTP API, if it was started. */
+  /** {@code http://host:port} (or {@code https://} with TLS) of the HTTP API, if it was started. */
   public Optional<String> httpAddress() {
     final HttpApi api = http;
     return api == null ? Optional.empty() : Optional.of(api.address());

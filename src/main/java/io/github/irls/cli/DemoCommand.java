@@ -148,9 +148,12 @@ public final class DemoCommand implements Callable<Integer> {
             + (e.getMessage().contains("HTTP") ? " (choose another with --http-port, 0 for any free port)" : ""));
       }
       final String http = app.httpAddress().orElseThrow();
-      final List<Simulator.Truth> truths = Simulator.demoModels();
-      out.println("HTTP API: " + http + "  (GET /health, /models, /models/{key}; e.g. curl "
-          + http + "/models/" + truths.get(0).key().replace("/", "%2F") + ")");
+      final List<Simulator.Truth> truths = Simulator.demoModelsAndArms();
+      final String first = http + "/models/" + truths.get(0).key().replace("/", "%2F");
+      out.println("HTTP API: " + http + "  (GET /health, /models, /models/{key}; e.g. curl " + first + ")");
+      out.println("Scoring: curl -d '{\"features\": [[0.5, -1, 2]]}' " + first + "/score");
+      out.println("Thompson sampling: curl -d '{\"context\": [0.5, -1, 2], \"prefix\": \"bandit/\"}' " + http
+          + "/choose");
       out.println("Dashboard: " + http + "/  (the models; per key, coefficient trajectories with 95% bands, and"
           + " the progressive log-loss, calibration and logloss_z with its drift alarms)");
       out.printf("Kafka: %s; events topic %s; %,d events/s over %d models; windows of %,d events; gamma %s%n",

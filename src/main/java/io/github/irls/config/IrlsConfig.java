@@ -1,14 +1,21 @@
 package io.github.irls.config;
 
+import io.github.irls.http.HttpAuth;
+import io.github.irls.http.HttpSecurity;
 import io.github.irls.registry.RegistrySettings;
 import io.github.irls.serde.EventFormat;
+import io.github.irls.serde.ScoringRequestFormat;
+import io.github.irls.streams.ScoringStream;
 import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
+import io.github.irls.tls.TlsMaterial;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -80,6 +87,23 @@ public final class IrlsConfig extends AbstractConfig {
       "Encoding of the coefficient updates: avro (Avro binary of CoefficientUpdate) or registry-avro"
           + " (CoefficientUpdate registered under the subject <output.topic>-value at start, or found registered,"
           + " and every update framed with its id; needs schema.registry.url).";
+
+  public static final String SCORING_INPUT_TOPIC_CONFIG = "scoring.input.topic";
+  public static final String SCORING_INPUT_TOPIC_DOC =
+      "Topic of scoring requests (key = model key, value = ScoringRequest: request_id, features, optional"
+          + " offset), each answered on predictions.topic from the key's model as stored; empty: no scoring"
+          + " stream. Must have as many partitions as input.topic (co-partitioned; checked at start).";
+
+  public static final String SCORING_INPUT_FORMAT_CONFIG = "scoring.input.format";
+  public static final String SCORING_INPUT_FORMAT_DOC =
+      "Encoding of the scoring requests: avro (Avro binary of ScoringRequest) or json"
+          + " ({\"request_id\":\"...\",\"features\":[...]} and optionally \"offset\").";
+
+  public static final String PREDICTIONS_TOPIC_CONFIG = "predictions.topic";
+  public static final String PREDICTIONS_TOPIC_DOC =
+      "Topic the answers to scoring requests are published to (key = model key, value = Prediction, Avro"
+          + " binary: request_id, status OK or NO_MODEL, probability, 95% interval, eta and its standard error,"
+          + " model_version); used only with scoring.input.topic.";
 
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   public static final String SCHEMA_REGISTRY_URL_DOC =
@@ -224,6 +248,59 @@ public final class IrlsConfig extends AbstractConfig {
           + " application.server is this host with the bound HTTP port); default: http.host, or"
           + " this machine's host name when http.host is 0.0.0.0.";
 
+  public static final String HTTP_SSL_KEYSTORE_LOCATION_CONFIG = "http.ssl.keystore.location";
+  public static final String HTTP_SSL_KEYSTORE_LOCATION_DOC =
+      "Key store with the HTTP server's private key and certificate; set, the server speaks https only and"
+          + " forwards to the other instances over https (the certificate must name the host they reach it at,"
+          + " http.advertised.host). Default: plain http.";
+
+  public static final String HTTP_SSL_KEYSTORE_PASSWORD_CONFIG = "http.ssl.keystore.password";
+  public static final String HTTP_SSL_KEYSTORE_PASSWORD_DOC = "Password of the HTTP server's key store.";
+
+  public static final String HTTP_SSL_KEYSTORE_TYPE_CONFIG = "http.ssl.keystore.type";
+  public static final String HTTP_SSL_KEYSTORE_TYPE_DOC = "Type of the HTTP server's key store (JKS or PKCS12).";
+
+  public static final String HTTP_SSL_KEY_PASSWORD_CONFIG = "http.ssl.key.password";
+  public static final String HTTP_SSL_KEY_PASSWORD_DOC =
+      "Password of the private key in the HTTP server's key store; default: the key store's password.";
+
+  public static final String HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG = "http.ssl.truststore.location";
+  public static final String HTTP_SSL_TRUSTSTORE_LOCATION_DOC =
+      "Trust store of the certificates accepted from the other instances when forwarding to them over https;"
+          + " default: the JDK's trusted certificates plus those of http.ssl.keystore.location (instances sharing"
+          + " one certificate, or one CA in its chain, trust each other).";
+
+  public static final String HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG = "http.ssl.truststore.password";
+  public static final String HTTP_SSL_TRUSTSTORE_PASSWORD_DOC = "Password of the HTTP trust store.";
+
+  public static final String HTTP_SSL_TRUSTSTORE_TYPE_CONFIG = "http.ssl.truststore.type";
+  public static final String HTTP_SSL_TRUSTSTORE_TYPE_DOC = "Type of the HTTP trust store (JKS or PKCS12).";
+
+  public static final String HTTP_AUTH_CONFIG = "http.auth";
+  public static final String HTTP_AUTH_DOC =
+      "Authentication of the HTTP API: none, basic (HTTP basic against http.auth.credentials.file) or bearer"
+          + " (Authorization: Bearer with http.auth.token). Locked, every route but /health and /ready answers 401"
+          + " without accepted credentials.";
+
+  public static final String HTTP_AUTH_CREDENTIALS_FILE_CONFIG = "http.auth.credentials.file";
+  public static final String HTTP_AUTH_CREDENTIALS_FILE_DOC =
+      "File of the users http.auth=basic lets in: one user:password per line, or user:{SHA-256}<hex SHA-256 of"
+          + " the password>; blank lines and # comments are skipped.";
+
+  public static final String HTTP_AUTH_PEER_USER_INFO_CONFIG = "http.auth.peer.user.info";
+  public static final String HTTP_AUTH_PEER_USER_INFO_DOC =
+      "user:password this instance sends when it forwards a request to another instance under http.auth=basic"
+          + " (never logged); it must be in the credentials file. Default: the file's first user with a plain"
+          + " password.";
+
+  public static final String HTTP_AUTH_TOKEN_CONFIG = "http.auth.token";
+  public static final String HTTP_AUTH_TOKEN_DOC =
+      "The bearer token of http.auth=bearer, also sent to the other instances (never logged).";
+
+  public static final String HTTP_AUTH_TOKEN_FILE_CONFIG = "http.auth.token.file";
+  public static final String HTTP_AUTH_TOKEN_FILE_DOC =
+      "File whose first line is the bearer token, instead of http.auth.token (e.g. a mounted secret).";
+
   public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
   public static final String TOPIC_PARTITIONS_DOC =
       "Partitions of the topics the application creates when they are missing (events,"
@@ -274,6 +351,12 @@ public final class IrlsConfig extends AbstractConfig {
               Importance.HIGH, INPUT_FORMAT_DOC)
           .define(OUTPUT_FORMAT_CONFIG, Type.STRING, "avro", ValidString.in("avro", "registry-avro"),
               Importance.MEDIUM, OUTPUT_FORMAT_DOC)
+          .define(SCORING_INPUT_TOPIC_CONFIG, Type.STRING, "", Importance.MEDIUM, SCORING_INPUT_TOPIC_DOC)
+          .define(SCORING_INPUT_FORMAT_CONFIG, Type.STRING, ScoringStream.DEFAULT_INPUT_FORMAT.configName(),
+              oneOf(ScoringRequestFormat::parse, ScoringRequestFormat.values(), ScoringRequestFormat::configName),
+              Importance.MEDIUM, SCORING_INPUT_FORMAT_DOC)
+          .define(PREDICTIONS_TOPIC_CONFIG, Type.STRING, ScoringStream.DEFAULT_PREDICTIONS_TOPIC,
+              new ConfigDef.NonEmptyString(), Importance.MEDIUM, PREDICTIONS_TOPIC_DOC)
           .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, "", new RegistryUrls(),
               Importance.MEDIUM, SCHEMA_REGISTRY_URL_DOC)
           .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, null,
@@ -342,6 +425,30 @@ public final class IrlsConfig extends AbstractConfig {
               Importance.MEDIUM, HTTP_PORT_DOC)
           .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, null,
               Importance.LOW, HTTP_ADVERTISED_HOST_DOC)
+          .define(HTTP_SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, null,
+              Importance.MEDIUM, HTTP_SSL_KEYSTORE_LOCATION_DOC)
+          .define(HTTP_SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null,
+              Importance.MEDIUM, HTTP_SSL_KEYSTORE_PASSWORD_DOC)
+          .define(HTTP_SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, "JKS", new ConfigDef.NonEmptyString(),
+              Importance.LOW, HTTP_SSL_KEYSTORE_TYPE_DOC)
+          .define(HTTP_SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null,
+              Importance.LOW, HTTP_SSL_KEY_PASSWORD_DOC)
+          .define(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, null,
+              Importance.LOW, HTTP_SSL_TRUSTSTORE_LOCATION_DOC)
+          .define(HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null,
+              Importance.LOW, HTTP_SSL_TRUSTSTORE_PASSWORD_DOC)
+          .define(HTTP_SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "JKS", new ConfigDef.NonEmptyString(),
+              Importance.LOW, HTTP_SSL_TRUSTSTORE_TYPE_DOC)
+          .define(HTTP_AUTH_CONFIG, Type.STRING, "none", ValidString.in("none", "basic", "bearer"),
+              Importance.MEDIUM, HTTP_AUTH_DOC)
+          .define(HTTP_AUTH_CREDENTIALS_FILE_CONFIG, Type.STRING, null,
+              Importance.MEDIUM, HTTP_AUTH_CREDENTIALS_FILE_DOC)
+          .define(HTTP_AUTH_PEER_USER_INFO_CONFIG, Type.PASSWORD, null,
+              Importance.LOW, HTTP_AUTH_PEER_USER_INFO_DOC)
+          .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null,
+              Importance.MEDIUM, HTTP_AUTH_TOKEN_DOC)
+          .define(HTTP_AUTH_TOKEN_FILE_CONFIG, Type.STRING, null,
+              Importance.LOW, HTTP_AUTH_TOKEN_FILE_DOC)
           .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 4, Range.atLeast(1),
               Importance.LOW, TOPIC_PARTITIONS_DOC)
           .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.atLeast(1),
@@ -356,13 +463,18 @@ public final class IrlsConfig extends AbstractConfig {
           GRACE_MS_CONFIG, STEP_MODE_CONFIG, LAMBDA_CONFIG, LAMBDA_INTERCEPT_CONFIG, GAMMA_CONFIG,
           MAX_ITERATIONS_CONFIG, PUBLISH_COVARIANCE_CONFIG, DRIFT_Z_THRESHOLD_CONFIG, HTTP_HOST_CONFIG, HTTP_PORT_CONFIG,
           HTTP_ADVERTISED_HOST_CONFIG, TOPIC_PARTITIONS_CONFIG, TOPIC_REPLICATION_FACTOR_CONFIG, TOPICS_CREATE_CONFIG,
-          OUTPUT_FORMAT_CONFIG, SCHEMA_REGISTRY_URL_CONFIG, SCHEMA_REGISTRY_USER_INFO_CONFIG,
+          OUTPUT_FORMAT_CONFIG, SCORING_INPUT_TOPIC_CONFIG, SCORING_INPUT_FORMAT_CONFIG, PREDICTIONS_TOPIC_CONFIG,
+          SCHEMA_REGISTRY_URL_CONFIG, SCHEMA_REGISTRY_USER_INFO_CONFIG,
           SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG,
           SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG, SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG,
           SCHEMA_REGISTRY_KEYSTORE_PASSWORD_CONFIG, SCHEMA_REGISTRY_KEYSTORE_TYPE_CONFIG,
           SCHEMA_REGISTRY_KEY_PASSWORD_CONFIG, SCHEMA_REGISTRY_CONNECT_TIMEOUT_MS_CONFIG,
           SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG, SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG,
-          SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG);
+          SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG, HTTP_SSL_KEYSTORE_LOCATION_CONFIG,
+          HTTP_SSL_KEYSTORE_PASSWORD_CONFIG, HTTP_SSL_KEYSTORE_TYPE_CONFIG, HTTP_SSL_KEY_PASSWORD_CONFIG,
+          HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG, HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG, HTTP_SSL_TRUSTSTORE_TYPE_CONFIG,
+          HTTP_AUTH_CONFIG, HTTP_AUTH_CREDENTIALS_FILE_CONFIG, HTTP_AUTH_PEER_USER_INFO_CONFIG, HTTP_AUTH_TOKEN_CONFIG,
+          HTTP_AUTH_TOKEN_FILE_CONFIG);
 
   /** Streams settings whose values this class owns (the rest of the originals pass through). */
   private static final Set<String> STREAMS_OWNED =
@@ -397,10 +509,59 @@ public final class IrlsConfig extends AbstractConfig {
             "registry-avro needs " + SCHEMA_REGISTRY_URL_CONFIG);
       }
     }
+    if (scoringInputTopic().isPresent()) {
+      final String scoring = scoringInputTopic().get();
+      if (scoring.equals(inputTopic()) || scoring.equals(modelSpecsTopic())) {
+        throw new ConfigException(SCORING_INPUT_TOPIC_CONFIG, scoring,
+            "must be neither " + INPUT_TOPIC_CONFIG + " nor " + MODEL_SPECS_TOPIC_CONFIG);
+      }
+      final String predictions = predictionsTopic();
+      if (predictions.equals(inputTopic()) || predictions.equals(modelSpecsTopic()) || predictions.equals(scoring)) {
+        throw new ConfigException(PREDICTIONS_TOPIC_CONFIG, predictions, "must not be a topic the application reads ("
+            + INPUT_TOPIC_CONFIG + ", " + MODEL_SPECS_TOPIC_CONFIG + ", " + SCORING_INPUT_TOPIC_CONFIG + ")");
+      }
+    }
     if (getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG) < getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG)) {
       throw new ConfigException(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG,
           getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG),
           "must be at least " + SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG);
+    }
+    requireCoherentHttpSecurity();
+  }
+
+  /**
+   * The HTTP options that belong together are set together: an option of another authentication
+   * than the one chosen is refused rather than ignored, so that an instance believed locked is not
+   * left open. Secret values are never echoed.
+   */
+  private void requireCoherentHttpSecurity() {
+    final String auth = getString(HTTP_AUTH_CONFIG);
+    if (getString(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG) != null && getString(HTTP_SSL_KEYSTORE_LOCATION_CONFIG) == null) {
+      throw new ConfigException(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG, getString(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG),
+          "TLS for the HTTP server needs " + HTTP_SSL_KEYSTORE_LOCATION_CONFIG);
+    }
+    final boolean token = getPassword(HTTP_AUTH_TOKEN_CONFIG) != null;
+    final boolean tokenFile = getString(HTTP_AUTH_TOKEN_FILE_CONFIG) != null;
+    final boolean credentials = getString(HTTP_AUTH_CREDENTIALS_FILE_CONFIG) != null;
+    final boolean peerUser = getPassword(HTTP_AUTH_PEER_USER_INFO_CONFIG) != null;
+    if ("basic".equals(auth) && !credentials) {
+      throw new ConfigException(HTTP_AUTH_CONFIG, auth, "basic needs " + HTTP_AUTH_CREDENTIALS_FILE_CONFIG);
+    }
+    if ("bearer".equals(auth) && token == tokenFile) {
+      throw new ConfigException(HTTP_AUTH_CONFIG, auth, "bearer needs either " + HTTP_AUTH_TOKEN_CONFIG + " or "
+          + HTTP_AUTH_TOKEN_FILE_CONFIG + (token ? ", not both" : ""));
+    }
+    if (token && !isBearerToken(getPassword(HTTP_AUTH_TOKEN_CONFIG).value())) {
+      throw new ConfigException(HTTP_AUTH_TOKEN_CONFIG, "(hidden)", "the token must not be empty or hold spaces");
+    }
+    for (final Map.Entry<String, Boolean> option : List.of(Map.entry(HTTP_AUTH_CREDENTIALS_FILE_CONFIG, credentials),
+        Map.entry(HTTP_AUTH_PEER_USER_INFO_CONFIG, peerUser), Map.entry(HTTP_AUTH_TOKEN_CONFIG, token),
+        Map.entry(HTTP_AUTH_TOKEN_FILE_CONFIG, tokenFile))) {
+      final String needs = option.getKey().startsWith("http.auth.token") ? "bearer" : "basic";
+      if (option.getValue() && !needs.equals(auth)) {
+        throw new ConfigException(option.getKey(), "(hidden)", "belongs to " + HTTP_AUTH_CONFIG + "=" + needs
+            + ", but " + HTTP_AUTH_CONFIG + " is " + auth);
+      }
     }
   }
 
@@ -506,6 +667,25 @@ public final class IrlsConfig extends AbstractConfig {
     return EventFormat.parse(getString(INPUT_FORMAT_CONFIG));
   }
 
+  /** The topic of scoring requests, empty when there is no scoring stream ({@value #SCORING_INPUT_TOPIC_CONFIG} unset). */
+  public Optional<String> scoringInputTopic() {
+    final String topic = getString(SCORING_INPUT_TOPIC_CONFIG).trim();
+    return topic.isEmpty() ? Optional.empty() : Optional.of(topic);
+  }
+
+  public ScoringRequestFormat scoringInputFormat() {
+    return ScoringRequestFormat.parse(getString(SCORING_INPUT_FORMAT_CONFIG));
+  }
+
+  public String predictionsTopic() {
+    return getString(PREDICTIONS_TOPIC_CONFIG);
+  }
+
+  /** The scoring stream, when {@value #SCORING_INPUT_TOPIC_CONFIG} is set. */
+  public Optional<ScoringStream> scoringStream() {
+    return scoringInputTopic().map(topic -> new ScoringStream(topic, scoringInputFormat(), predictionsTopic()));
+  }
+
   /** Whether coefficient updates are framed for a schema registry ({@code output.format=registry-avro}). */
   public boolean outputFramedForRegistry() {
     return "registry-avro".equals(getString(OUTPUT_FORMAT_CONFIG));
@@ -517,7 +697,7 @@ public final class IrlsConfig extends AbstractConfig {
     if (urls.isEmpty()) {
       return Optional.empty();
     }
-    final RegistrySettings.Tls tls = new RegistrySettings.Tls(
+    final TlsMaterial tls = new TlsMaterial(
         Optional.ofNullable(getString(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG)),
         password(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG), getString(SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG),
         Optional.ofNullable(getString(SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG)),
@@ -583,7 +763,7 @@ public final class IrlsConfig extends AbstractConfig {
    * no option, stays {@link TopologySettings#DEFAULT_MAX_FEATURES}.
    */
   public TopologySettings topologySettings() {
-    return TopologySettings.builder()
+    final TopologySettings.Builder settings = TopologySettings.builder()
         .eventsTopic(inputTopic())
         .coefficientsTopic(outputTopic())
         .deadLetterTopic(dlqTopic())
@@ -601,8 +781,9 @@ public final class IrlsConfig extends AbstractConfig {
         .publishCovariance(publishCovariance())
         .hybridWarmupWindows(getInt(HYBRID_WARMUP_WINDOWS_CONFIG))
         .windowMemoryBytes(getLong(WINDOW_MEMORY_BYTES_CONFIG))
-        .driftZThreshold(getDouble(DRIFT_Z_THRESHOLD_CONFIG))
-        .build();
+        .driftZThreshold(getDouble(DRIFT_Z_THRESHOLD_CONFIG));
+    scoringStream().ifPresent(settings::scoring);
+    return settings.build();
   }
 
   /** {@link #topologySettings()} with updates framed with {@code id}, the registry's id of CoefficientUpdate. */
@@ -647,7 +828,7 @@ public final class IrlsConfig extends AbstractConfig {
       return advertised.trim();
     }
     final String host = httpHost();
-    if ("0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host)) {
+    if (httpOnAllInterfaces()) {
       try {
         return java.net.InetAddress.getLocalHost().getCanonicalHostName();
       } catch (final java.net.UnknownHostException e) {
@@ -655,6 +836,80 @@ public final class IrlsConfig extends AbstractConfig {
       }
     }
     return host;
+  }
+
+  private static boolean isBearerToken(final String token) {
+    return !token.isEmpty() && token.chars().noneMatch(Character::isWhitespace);
+  }
+
+  /**
+   * How the HTTP server is locked ({@code http.ssl.*}, {@code http.auth*}): reads the key stores and
+   * the credentials or token file, so that anything unreadable is reported before Kafka is asked.
+   *
+   * @throws ConfigException naming the option and the file that cannot be used, never a secret
+   */
+  public HttpSecurity httpSecurity() {
+    final HttpAuth auth = switch (getString(HTTP_AUTH_CONFIG)) {
+      case "basic" -> basicAuth();
+      case "bearer" -> HttpAuth.bearer(password(HTTP_AUTH_TOKEN_CONFIG).orElseGet(this::tokenFromFile));
+      default -> HttpAuth.NONE;
+    };
+    final String keystore = getString(HTTP_SSL_KEYSTORE_LOCATION_CONFIG);
+    if (keystore == null) {
+      return HttpSecurity.plain(auth);
+    }
+    final TlsMaterial material = new TlsMaterial(
+        Optional.ofNullable(getString(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG)),
+        password(HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG), getString(HTTP_SSL_TRUSTSTORE_TYPE_CONFIG),
+        Optional.of(keystore), password(HTTP_SSL_KEYSTORE_PASSWORD_CONFIG), getString(HTTP_SSL_KEYSTORE_TYPE_CONFIG),
+        password(HTTP_SSL_KEY_PASSWORD_CONFIG));
+    try {
+      return HttpSecurity.tls(material, auth);
+    } catch (final IllegalArgumentException e) {
+      // the message names the option and the file, never the password
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  private HttpAuth basicAuth() {
+    final String file = getString(HTTP_AUTH_CREDENTIALS_FILE_CONFIG);
+    final HttpAuth auth;
+    try {
+      auth = HttpAuth.basic(readLines(HTTP_AUTH_CREDENTIALS_FILE_CONFIG), password(HTTP_AUTH_PEER_USER_INFO_CONFIG));
+    } catch (final IllegalArgumentException e) {
+      throw new ConfigException(HTTP_AUTH_CREDENTIALS_FILE_CONFIG, file, e.getMessage());
+    }
+    // instances of one application share the file: what this one sends, it must accept itself
+    if (password(HTTP_AUTH_PEER_USER_INFO_CONFIG).isPresent() && !auth.accepts(auth.peerAuthorization().orElseThrow())) {
+      throw new ConfigException(HTTP_AUTH_PEER_USER_INFO_CONFIG, "(hidden)",
+          "must be a user:password that " + HTTP_AUTH_CREDENTIALS_FILE_CONFIG + " " + file + " accepts");
+    }
+    return auth;
+  }
+
+  private String tokenFromFile() {
+    final List<String> lines = readLines(HTTP_AUTH_TOKEN_FILE_CONFIG);
+    final String token = lines.isEmpty() ? "" : lines.get(0).strip();
+    if (!isBearerToken(token)) {
+      throw new ConfigException(HTTP_AUTH_TOKEN_FILE_CONFIG, getString(HTTP_AUTH_TOKEN_FILE_CONFIG),
+          "its first line must be the token, not empty and without spaces");
+    }
+    return token;
+  }
+
+  private List<String> readLines(final String option) {
+    final String file = getString(option);
+    try {
+      return Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+    } catch (final IOException | InvalidPathException e) {
+      throw new ConfigException(option, file, "cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** Whether {@value #HTTP_HOST_CONFIG} is a wildcard address (0.0.0.0 or ::): every interface. */
+  public boolean httpOnAllInterfaces() {
+    final String host = httpHost();
+    return "0.0.0.0".equals(host) || "::".equals(host) || "[::]".equals(host);
   }
 
   public int topicPartitions() {

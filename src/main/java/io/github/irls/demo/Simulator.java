@@ -85,6 +85,18 @@ public final class Simulator {
             new double[] {0.0, 1.0, -2.0, 0.0}, DEMO_REGIME_EVENTS));
   }
 
+  /**
+   * The demo's models and two more bandit arms beside its drifting one ({@code bandit/arm-1},
+   * {@code bandit/arm-2}), steady, with three features like it, so that {@code POST /choose} with
+   * {@code "prefix": "bandit/"} weighs three arms, each the best at some contexts.
+   */
+  public static List<Truth> demoModelsAndArms() {
+    final List<Truth> truths = new java.util.ArrayList<>(demoModels());
+    truths.add(new Truth("bandit/arm-1", new double[] {-0.8, 0.3, 0.6, -0.2}, new double[4]));
+    truths.add(new Truth("bandit/arm-2", new double[] {-0.2, -0.4, 0.8, 0.3}, new double[4]));
+    return List.copyOf(truths);
+  }
+
   /** {@code count} models with {@code p} features each, random true coefficients (for benchmarks). */
   public static List<Truth> randomModels(final int count, final int p, final long seed) {
     final Random r = new Random(seed);

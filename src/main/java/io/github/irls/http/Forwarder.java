@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +36,24 @@ final class Forwarder {
 
   private final Peers peers;
   private final HttpClient client;
+  private final String scheme;
+  private final Optional<String> authorization;
 
   Forwarder(final Peers peers) {
+    this(peers, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Asks {@code peers} over https trusting {@code tls} when it is given (else plain http), every
+   * request carrying {@code authorization} as its {@code Authorization} header when given.
+   */
+  Forwarder(final Peers peers, final Optional<SSLContext> tls, final Optional<String> authorization) {
     this.peers = peers;
-    this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+    tls.ifPresent(builder::sslContext);
+    this.client = builder.build();
+    this.scheme = tls.isPresent() ? "https://" : "http://";
+    this.authorization = authorization;
   }
 
   /**
@@ -144,7 +159,7 @@ final class Forwarder {
       final byte[] body, final boolean stale) throws IOException {
     final HttpRequest.Builder request;
     try {
-      request = HttpRequest.newBuilder(URI.create("http://" + host + pathAndQuery))
+      request = HttpRequest.newBuilder(URI.create(scheme + host + pathAndQuery))
           .timeout(TIMEOUT)
           .header(HttpApi.FORWARDED_HEADER, "1")
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
@@ -157,8 +172,14 @@ final class Forwarder {
     if (stale) {
       request.header(HttpApi.STALE_HEADER, "1");
     }
+    authorization.ifPresent(value -> request.header("Authorization", value));
     try {
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      final HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() == 401) {
+        LOG.warn("{} refused this instance's credentials (401): its peers must accept http.auth.peer.user.info"
+            + " or http.auth.token", host);
+      }
+      return response;
     } catch (final InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

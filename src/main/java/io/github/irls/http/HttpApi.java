@@ -1,6 +1,9 @@
 package io.github.irls.http;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.github.irls.query.ModelQueries;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * route goes through {@link RouteGuard}: a method the route does not answer is 405 with {@code
  * Allow}, and every error (400, 404, 405, 500, 503) is {@code {"error": ..., "status": ...}}. The
  * JSON bodies are written by {@link JsonBodies}, responses by {@link Exchanges}.
+ *
+ * <p><b>Locked.</b> With {@link HttpSecurity} the server speaks https only, and every route but
+ * {@code /health} and {@code /ready} (left open for probes) answers a JSON 401 with {@code
+ * WWW-Authenticate} to a request without accepted credentials ({@link HttpAuth}: HTTP basic or a
+ * bearer token). Requests forwarded to peers go over https too, with this instance's credentials.
  *
  * <p><b>Across instances.</b> With {@link Peers} (several instances of one application, each
  * advertising its HTTP {@code host:port} as Kafka Streams' {@code application.server}):
@@ -72,10 +80,12 @@ public final class HttpApi implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final HttpSecurity security;
 
-  private HttpApi(final HttpServer server, final ExecutorService executor) {
+  private HttpApi(final HttpServer server, final ExecutorService executor, final HttpSecurity security) {
     this.server = server;
     this.executor = executor;
+    this.security = security;
   }
 
   /** Binds {@code host:port} (port 0 picks a free one) and starts serving; {@code /metrics} is empty. */
@@ -100,7 +110,23 @@ public final class HttpApi implements AutoCloseable {
    * {@link #port()} can be advertised before {@link #serve} starts answering.
    */
   public static HttpApi bind(final String host, final int port) throws IOException {
-    final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
+    return bind(host, port, HttpSecurity.NONE);
+  }
+
+  /**
+   * As {@link #bind(String, int)}, locked by {@code security}: https only when it has TLS, and
+   * every route but {@code /health} and {@code /ready} behind its authentication.
+   */
+  public static HttpApi bind(final String host, final int port, final HttpSecurity security) throws IOException {
+    final InetSocketAddress address = new InetSocketAddress(host, port);
+    final HttpServer server;
+    if (security.serverTls().isPresent()) {
+      final HttpsServer https = HttpsServer.create(address, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(security.serverTls().get()));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 0);
+    }
     final AtomicInteger threads = new AtomicInteger();
     final ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -111,7 +137,7 @@ public final class HttpApi implements AutoCloseable {
               return t;
             });
     server.setExecutor(executor);
-    return new HttpApi(server, executor);
+    return new HttpApi(server, executor, security);
   }
 
   /**
@@ -121,19 +147,24 @@ public final class HttpApi implements AutoCloseable {
   public void serve(final ModelQueries queries, final Supplier<String> metrics, final Peers peers) {
     final HealthHandler liveness = HealthHandler.liveness(queries);
     final HealthHandler readiness = HealthHandler.readiness(queries);
+    // open whatever the security, for the probes of an orchestrator
     server.createContext(liveness.path(), RouteGuard.guarded(liveness));
     server.createContext(readiness.path(), RouteGuard.guarded(readiness));
-    server.createContext(MetricsHandler.PATH, RouteGuard.guarded(new MetricsHandler(metrics)));
-    final Forwarder forwarder = new Forwarder(peers);
+    locked(MetricsHandler.PATH, RouteGuard.guarded(new MetricsHandler(metrics)));
+    final Forwarder forwarder = new Forwarder(peers, security.peerTls(), security.auth().peerAuthorization());
     final ModelListHandler list = new ModelListHandler(queries, peers, forwarder);
     final ModelRoutes models = new ModelRoutes(list, new ModelHandler(queries, forwarder),
         new HistoryHandler(queries, forwarder), new ScoreHandler(queries, forwarder), new SampleHandler(queries, forwarder));
-    server.createContext(ModelRoutes.PATH, RouteGuard.dispatched(models::route));
-    server.createContext(ChooseHandler.PATH, RouteGuard.guarded(new ChooseHandler(queries, forwarder, list)));
-    server.createContext(DeadLettersHandler.PATH, RouteGuard.guarded(new DeadLettersHandler(queries)));
-    // the dashboard's files; every other path is a JSON 404
-    server.createContext("/", RouteGuard.guarded(new DashboardHandler()));
+    locked(ModelRoutes.PATH, RouteGuard.dispatched(models::route));
+    locked(ChooseHandler.PATH, RouteGuard.guarded(new ChooseHandler(queries, forwarder, list)));
+    locked(DeadLettersHandler.PATH, RouteGuard.guarded(new DeadLettersHandler(queries)));
+    // the dashboard's files; every other path is a JSON 404 (a 401 first when locked)
+    locked("/", RouteGuard.guarded(new DashboardHandler()));
     server.start();
+  }
+
+  private void locked(final String path, final HttpHandler handler) {
+    server.createContext(path, RouteGuard.authenticated(security.auth(), handler));
   }
 
   /** The bound port. */
@@ -141,9 +172,9 @@ public final class HttpApi implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** {@code http://host:port}. */
+  /** {@code http://host:port}, or {@code https://host:port} with TLS. */
   public String address() {
-    return "http://" + server.getAddress().getHostString() + ":" + port();
+    return (security.tlsEnabled() ? "https://" : "http://") + server.getAddress().getHostString() + ":" + port();
   }
 
   @Override

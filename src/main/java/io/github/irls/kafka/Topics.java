@@ -21,8 +21,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * The project's topics: events, coefficients, dead letters and the compacted model specs, all with
- * {@code topic.partitions} partitions so that model specs are co-partitioned with events.
+ * The project's topics: events, coefficients, dead letters and the compacted model specs, and, with
+ * a scoring stream, the scoring requests and the predictions, all with {@code topic.partitions}
+ * partitions so that model specs and scoring requests are co-partitioned with events.
  */
 public final class Topics {
 
@@ -41,7 +42,57 @@ public final class Topics {
     topics.add(
         new NewTopic(config.modelSpecsTopic(), partitions, replication)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    config.scoringStream().ifPresent(scoring -> {
+      topics.add(new NewTopic(scoring.inputTopic(), partitions, replication));
+      topics.add(new NewTopic(scoring.predictionsTopic(), partitions, replication));
+    });
     return topics;
+  }
+
+  /**
+   * Checks that the scoring input topic, when there is one, has as many partitions as the events
+   * topic: a request is scored in the task that owns its key's model, which Kafka Streams gives
+   * partition {@code n} of both topics, so a key must land in the same partition number of both.
+   * Kafka Streams does not check this for topics that share a state store, and silently answers
+   * from the wrong task's store (NO_MODEL) when they differ.
+   *
+   * @throws IllegalStateException naming both topics and their partition counts when they differ, or
+   *     if the cluster does not answer in time
+   */
+  public static void requireCoPartitioned(final Admin admin, final IrlsConfig config) {
+    if (config.scoringInputTopic().isEmpty()) {
+      return;
+    }
+    final String events = config.inputTopic();
+    final String scoring = config.scoringInputTopic().get();
+    final Map<String, Integer> partitions = new HashMap<>();
+    try {
+      admin.describeTopics(List.of(events, scoring)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .forEach((name, description) -> partitions.put(name, description.partitions().size()));
+    } catch (final ExecutionException e) {
+      throw new IllegalStateException("Cannot describe topics " + events + " and " + scoring + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (final TimeoutException e) {
+      throw new IllegalStateException("Timed out after " + TIMEOUT.toSeconds() + " s describing topics " + events
+          + " and " + scoring, e);
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while describing topics " + events + " and " + scoring, e);
+    }
+    if (!partitions.get(events).equals(partitions.get(scoring))) {
+      throw new IllegalStateException(IrlsConfig.SCORING_INPUT_TOPIC_CONFIG + " " + scoring + " has "
+          + partitions.get(scoring) + " partitions but " + IrlsConfig.INPUT_TOPIC_CONFIG + " " + events + " has "
+          + partitions.get(events) + ": requests are scored where their key's model is, so both topics need the same"
+          + " number of partitions (co-partitioned); recreate " + scoring + " with " + partitions.get(events)
+          + " partitions");
+    }
+  }
+
+  /** Opens an admin client with {@code config}'s connection settings and {@link #requireCoPartitioned}. */
+  public static void requireCoPartitioned(final IrlsConfig config) {
+    try (Admin admin = Admin.create(config.adminProperties())) {
+      requireCoPartitioned(admin, config);
+    }
   }
 
   /**

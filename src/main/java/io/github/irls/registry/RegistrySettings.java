@@ -1,5 +1,6 @@
 package io.github.irls.registry;
 
+import io.github.irls.tls.TlsMaterial;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.Optional;
 public record RegistrySettings(
     List<URI> urls,
     Optional<String> basicAuthUserInfo,
-    Tls tls,
+    TlsMaterial tls,
     Duration connectTimeout,
     Duration requestTimeout,
     Duration retryBackoff,
@@ -39,7 +40,7 @@ public record RegistrySettings(
 
   /** Settings with no authentication, no TLS material and the defaults of the configuration. */
   public static RegistrySettings of(final List<URI> urls) {
-    return new RegistrySettings(urls, Optional.empty(), Tls.NONE, Duration.ofSeconds(5), Duration.ofSeconds(10),
+    return new RegistrySettings(urls, Optional.empty(), TlsMaterial.NONE, Duration.ofSeconds(5), Duration.ofSeconds(10),
         Duration.ofMillis(500), Duration.ofSeconds(30));
   }
 
@@ -60,7 +61,7 @@ public record RegistrySettings(
   }
 
   /** These settings with TLS material. */
-  public RegistrySettings withTls(final Tls material) {
+  public RegistrySettings withTls(final TlsMaterial material) {
     return new RegistrySettings(urls, basicAuthUserInfo, material, connectTimeout, requestTimeout, retryBackoff,
         retryBackoffMax);
   }
@@ -70,34 +71,5 @@ public record RegistrySettings(
     return "RegistrySettings[urls=" + urls + ", basicAuth=" + (basicAuthUserInfo.isPresent() ? "[hidden]" : "none")
         + ", tls=" + tls + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
         + ", retryBackoff=" + retryBackoff + ".." + retryBackoffMax + "]";
-  }
-
-  /**
-   * Key and trust material for TLS, named as Kafka's clients name theirs; empty locations mean the
-   * JDK's default trust and no client certificate.
-   */
-  public record Tls(
-      Optional<String> truststoreLocation,
-      Optional<String> truststorePassword,
-      String truststoreType,
-      Optional<String> keystoreLocation,
-      Optional<String> keystorePassword,
-      String keystoreType,
-      Optional<String> keyPassword) {
-
-    /** The JDK's default trust, no client certificate. */
-    public static final Tls NONE = new Tls(Optional.empty(), Optional.empty(), "JKS", Optional.empty(),
-        Optional.empty(), "JKS", Optional.empty());
-
-    /** Whether any material is given (otherwise the JDK's defaults serve). */
-    public boolean configured() {
-      return truststoreLocation.isPresent() || keystoreLocation.isPresent();
-    }
-
-    @Override
-    public String toString() {
-      return "Tls[truststore=" + truststoreLocation.orElse("(JDK default)") + " (" + truststoreType + "), keystore="
-          + keystoreLocation.orElse("none") + " (" + keystoreType + ")]";
-    }
   }
 }

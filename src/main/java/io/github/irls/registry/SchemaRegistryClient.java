@@ -3,17 +3,12 @@ package io.github.irls.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
 
 /**
@@ -98,7 +90,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         .followRedirects(HttpClient.Redirect.NORMAL)
         .executor(executor);
     if (settings.tls().configured()) {
-      builder.sslContext(sslContext(settings.tls()));
+      builder.sslContext(settings.tls().sslContext("schema.registry.ssl"));
     }
     return new SchemaRegistryClient(settings, builder.build(), executor);
   }
@@ -243,42 +235,6 @@ public final class SchemaRegistryClient implements AutoCloseable {
       return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
     } catch (final IOException e) {
       return Optional.empty();
-    }
-  }
-
-  private static SSLContext sslContext(final RegistrySettings.Tls tls) {
-    try {
-      TrustManagerFactory trust = null;
-      if (tls.truststoreLocation().isPresent()) {
-        trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(load(tls.truststoreLocation().get(), tls.truststoreType(), tls.truststorePassword(),
-            "schema.registry.ssl.truststore"));
-      }
-      KeyManagerFactory keys = null;
-      if (tls.keystoreLocation().isPresent()) {
-        keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keys.init(load(tls.keystoreLocation().get(), tls.keystoreType(), tls.keystorePassword(),
-            "schema.registry.ssl.keystore"),
-            tls.keyPassword().or(tls::keystorePassword).map(String::toCharArray).orElse(new char[0]));
-      }
-      final SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-      return context;
-    } catch (final GeneralSecurityException e) {
-      throw new IllegalArgumentException("Cannot set up TLS for the schema registry: " + e.getMessage(), e);
-    }
-  }
-
-  private static KeyStore load(final String location, final String type, final Optional<String> password,
-      final String option) throws GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(Path.of(location))) {
-      final KeyStore store = KeyStore.getInstance(type);
-      store.load(in, password.map(String::toCharArray).orElse(null));
-      return store;
-    } catch (final IOException e) {
-      // a wrong password shows as an IOException too; its message never contains the password
-      throw new IllegalArgumentException("Cannot read " + option + ".location " + location + " (type " + type + "): "
-          + e.getMessage(), e);
     }
   }
 

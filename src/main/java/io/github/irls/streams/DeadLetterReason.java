@@ -47,7 +47,10 @@ public enum DeadLetterReason {
   INVALID_EVENT_TIME,
   /** More features than the topology accepts (the d x d state would not fit). */
   TOO_MANY_FEATURES,
-  /** The number of features differs from the one fixed by the key's first event. */
+  /**
+   * The number of features differs from the one fixed by the key's first event (an event's), or
+   * from the key's model (a scoring request's).
+   */
   WRONG_FEATURE_COUNT,
   /** A model-spec value is not Avro binary of {@code ModelSpec}. */
   UNDECODABLE_SPEC,
@@ -58,7 +61,24 @@ public enum DeadLetterReason {
    */
   INVALID_SPEC,
   /** A model spec names a different number of features than the key's events have. */
-  SPEC_WRONG_FEATURE_COUNT;
+  SPEC_WRONG_FEATURE_COUNT,
+  /**
+   * A value on the scoring input topic is not a {@code ScoringRequest} in {@code
+   * scoring.input.format} (Avro binary, or a JSON request of the documented shape).
+   */
+  UNDECODABLE_SCORING_REQUEST,
+  /** A scoring request's {@code request_id} is empty or blank, so that its answer could not be matched to it. */
+  MISSING_REQUEST_ID,
+  /**
+   * The key's stored model cannot score a request: its precision cannot be factored even with a
+   * ridge (a non-finite value, which the fitter never stores).
+   */
+  MODEL_NOT_SCORABLE,
+  /**
+   * A scoring request's features are so large that its linear predictor or the standard error
+   * overflows a double: no finite prediction can be given.
+   */
+  SCORE_OVERFLOW;
 
   /** The longest model key accepted, in UTF-8 bytes. */
   public static final int MAX_KEY_BYTES = 1024;

@@ -1,6 +1,7 @@
 package io.github.irls.streams;
 
 import io.github.irls.avro.CoefficientUpdate;
+import io.github.irls.avro.Prediction;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.RegistryFramedSerializer;
 import io.github.irls.streams.internals.DeadLetterProcessor;
@@ -13,6 +14,7 @@ import io.github.irls.streams.internals.NonNegativeTimestampExtractor;
 import io.github.irls.streams.internals.RegistryGate;
 import io.github.irls.streams.internals.Rejection;
 import io.github.irls.streams.internals.Routed;
+import io.github.irls.streams.internals.ScoreProcessor;
 import io.github.irls.streams.internals.SourcePosition;
 import io.github.irls.streams.internals.SpecProcessor;
 import io.github.irls.streams.internals.ValidateProcessor;
@@ -44,6 +46,18 @@ import org.apache.kafka.streams.state.Stores;
  *       (both)       └──────────→ irls-dead-letter ←┘ (wrong feature count, spec mismatch)
  *                                         └→ irls-dlq-sink
  * </pre>
+ *
+ * <p>With a {@link ScoringStream} ({@code scoring.input.topic}), a third source, {@value
+ * #SCORING_SOURCE}, feeds {@value #SCORE_PROCESSOR}, which reads the models store (it does not
+ * write it) and answers each request on the predictions topic ({@value #PREDICTIONS_SINK}) or
+ * sends it to the dead-letter processor:
+ *
+ * <pre>
+ * irls-scoring-source → irls-score ─→ irls-predictions-sink
+ *                            └──────→ irls-dead-letter
+ * </pre>
+ *
+ * <p>The scoring topic, like the model-spec topic, must be co-partitioned with the events topic.
  *
  * <p>The model-spec topic is a second source of the same sub-topology, so a key's specs and events
  * meet in one task; it must have as many partitions as the events topic (co-partitioned), which
@@ -83,6 +97,17 @@ public final class IrlsTopology {
   public static final String HISTORY_PROCESSOR = "irls-history";
   public static final String COEFFICIENTS_SINK = "irls-coefficients-sink";
   public static final String DLQ_SINK = "irls-dlq-sink";
+  /** With a scoring stream: the source of scoring requests. */
+  public static final String SCORING_SOURCE = "irls-scoring-source";
+  /** With a scoring stream: the processor that scores them against the models store. */
+  public static final String SCORE_PROCESSOR = "irls-score";
+  /** With a scoring stream: the sink of predictions. */
+  public static final String PREDICTIONS_SINK = "irls-predictions-sink";
+  /**
+   * The bytes of factored posteriors a scoring processor (one per task) keeps, so that a model is
+   * factored once per version: 16 MiB hold about 2,000 factors of 30 features, or one of 1,000.
+   */
+  public static final long SCORING_FACTOR_CACHE_BYTES = 16L * 1024 * 1024;
 
   public static final String MODELS_STORE = "irls-models";
   public static final String WINDOWS_STORE = "irls-open-windows";
@@ -257,8 +282,27 @@ public final class IrlsTopology {
       topology.addProcessor(SPECS_PROCESSOR, specsProcessor, SPECS_SOURCE);
     }
     topology.addProcessor(FIT_PROCESSOR, fit, VALIDATE_PROCESSOR, SPECS_PROCESSOR);
-    topology.addProcessor(
-        DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR);
+    if (settings.scoring().isPresent()) {
+      final ScoringStream scoring = settings.scoring().get();
+      // earliest: like the events, every request still retained is answered by a new application id
+      topology.addSource(
+          AutoOffsetReset.earliest(), SCORING_SOURCE, new NonNegativeTimestampExtractor(), new ByteArrayDeserializer(),
+          new ByteArrayDeserializer(), scoring.inputTopic());
+      topology.addProcessor(SCORE_PROCESSOR,
+          () -> new ScoreProcessor(scoring.inputFormat(), MODELS_STORE, SCORING_FACTOR_CACHE_BYTES, PREDICTIONS_SINK,
+              DEAD_LETTER_PROCESSOR),
+          SCORING_SOURCE);
+      // read only; sharing the store puts the scoring source in the fitting sub-topology (one task per key)
+      topology.connectProcessorAndStateStores(SCORE_PROCESSOR, MODELS_STORE);
+      topology.addProcessor(
+          DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR, SCORE_PROCESSOR);
+      topology.addSink(
+          PREDICTIONS_SINK, scoring.predictionsTopic(), new ByteArraySerializer(),
+          AvroSerde.of(Prediction.class).serializer(), SCORE_PROCESSOR);
+    } else {
+      topology.addProcessor(
+          DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR);
+    }
     // the dead-letter processor only reads these, to tell a known model key from garbage
     topology.connectProcessorAndStateStores(DEAD_LETTER_PROCESSOR, WINDOWS_STORE, SPECS_STORE);
     topology.addProcessor(HISTORY_PROCESSOR, history, FIT_PROCESSOR);

@@ -2,6 +2,7 @@ package io.github.irls.streams;
 
 import io.github.irls.serde.EventFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -34,6 +35,7 @@ import java.util.OptionalInt;
  *     drift_suspected} (finite and > 0)
  * @param outputSchemaId the schema registry's id of {@code CoefficientUpdate} when updates are
  *     framed for a registry ({@code output.format=registry-avro}); empty for plain Avro binary
+ * @param scoring the scoring stream (requests scored against the stored models), or empty for none
  */
 public record TopologySettings(
     String eventsTopic,
@@ -55,7 +57,8 @@ public record TopologySettings(
     int hybridWarmupWindows,
     long windowMemoryBytes,
     double driftZThreshold,
-    OptionalInt outputSchemaId) {
+    OptionalInt outputSchemaId,
+    Optional<ScoringStream> scoring) {
 
   public static final String DEFAULT_EVENTS_TOPIC = "irls.events";
   public static final String DEFAULT_COEFFICIENTS_TOPIC = "irls.coefficients";
@@ -87,7 +90,7 @@ public record TopologySettings(
       DEFAULT_INPUT_FORMAT, DEFAULT_WINDOW_EVENTS, DEFAULT_WINDOW_MS, DEFAULT_IDLE_CLOSE_MS, DEFAULT_GRACE_MS,
       DEFAULT_STEP_MODE, DEFAULT_LAMBDA, DEFAULT_LAMBDA_INTERCEPT, DEFAULT_GAMMA, DEFAULT_MAX_ITERATIONS,
       DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES, DEFAULT_HYBRID_WARMUP_WINDOWS, DEFAULT_WINDOW_MEMORY_BYTES,
-      DEFAULT_DRIFT_Z_THRESHOLD, OptionalInt.empty());
+      DEFAULT_DRIFT_Z_THRESHOLD, OptionalInt.empty(), Optional.empty());
 
   public TopologySettings {
     Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -97,6 +100,7 @@ public record TopologySettings(
     Objects.requireNonNull(inputFormat, "inputFormat");
     Objects.requireNonNull(stepMode, "stepMode");
     Objects.requireNonNull(outputSchemaId, "outputSchemaId");
+    Objects.requireNonNull(scoring, "scoring");
     require(windowEvents >= 1, "windowEvents must be >= 1, got " + windowEvents);
     require(windowMs >= 1, "windowMs must be >= 1, got " + windowMs);
     require(idleCloseMs >= 1, "idleCloseMs must be >= 1, got " + idleCloseMs);
@@ -111,6 +115,14 @@ public record TopologySettings(
     require(windowMemoryBytes >= 0, "windowMemoryBytes must be >= 0, got " + windowMemoryBytes);
     require(Double.isFinite(driftZThreshold) && driftZThreshold > 0,
         "driftZThreshold must be finite and > 0, got " + driftZThreshold);
+    scoring.ifPresent(s -> {
+      require(!s.inputTopic().equals(eventsTopic) && !s.inputTopic().equals(modelSpecsTopic),
+          "the scoring input topic must be neither the events nor the model-specs topic, got " + s.inputTopic());
+      // predictions written to a topic the topology reads would be read back as input
+      require(!s.predictionsTopic().equals(eventsTopic) && !s.predictionsTopic().equals(modelSpecsTopic)
+          && !s.predictionsTopic().equals(s.inputTopic()),
+          "the predictions topic must not be a topic the topology reads, got " + s.predictionsTopic());
+    });
   }
 
   /** The {@code DEFAULT_*} values: Avro input, windows of 1000 events or 60 s, renewable steps. */
@@ -159,6 +171,7 @@ public record TopologySettings(
     private long windowMemoryBytes;
     private double driftZThreshold;
     private OptionalInt outputSchemaId;
+    private Optional<ScoringStream> scoring;
 
     private Builder(final TopologySettings from) {
       eventsTopic = from.eventsTopic;
@@ -181,6 +194,7 @@ public record TopologySettings(
       windowMemoryBytes = from.windowMemoryBytes;
       driftZThreshold = from.driftZThreshold;
       outputSchemaId = from.outputSchemaId;
+      scoring = from.scoring;
     }
 
     public Builder eventsTopic(final String value) {
@@ -290,6 +304,18 @@ public record TopologySettings(
       return this;
     }
 
+    /** Score the requests of {@code value}'s input topic against the stored models. */
+    public Builder scoring(final ScoringStream value) {
+      scoring = Optional.of(value);
+      return this;
+    }
+
+    /** No scoring stream (the default). */
+    public Builder noScoring() {
+      scoring = Optional.empty();
+      return this;
+    }
+
     /**
      * The settings.
      *
@@ -299,7 +325,8 @@ public record TopologySettings(
     public TopologySettings build() {
       return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
           windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
-          publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes, driftZThreshold, outputSchemaId);
+          publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes, driftZThreshold, outputSchemaId,
+          scoring);
     }
   }
 }

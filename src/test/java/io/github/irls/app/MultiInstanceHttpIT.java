@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances of one application in one JVM: every model answers on both (forwarded to the
- * instance hosting it) and {@code GET /models} lists the keys of both.
+ * instance hosting it), scores and draws the same on both with the interval of its stored
+ * covariance, a Thompson choice among all of them is the same on both, and {@code GET /models}
+ * lists the keys of both.
  */
 class MultiInstanceHttpIT extends KafkaIntegrationTest {
 
@@ -93,6 +95,34 @@ class MultiInstanceHttpIT extends KafkaIntegrationTest {
         assertThat(get(baseB + modelPath(key) + "/history").statusCode()).isEqualTo(200);
       }
 
+      // And every key scores the same on both instances, its eta_se^2 equal to x~' P^-1 x~ of the
+      // covariance the store's precision gives (publish.covariance) to 1e-12, and draws the same
+      final double[] x = {0.75, -1.5, 2.0};
+      for (final String key : keys) {
+        final String score = "{\"features\": [" + java.util.Arrays.toString(x) + "]}";
+        final HttpResponse<String> scoreA = post(baseA + modelPath(key) + "/score", score);
+        final HttpResponse<String> scoreB = post(baseB + modelPath(key) + "/score", score);
+        assertThat(scoreA.statusCode()).as("score of %s on A", key).isEqualTo(200);
+        assertThat(scoreB.body()).as("score of %s on B", key).isEqualTo(scoreA.body());
+        final JsonNode covariance = JSON.readTree(get(baseA + modelPath(key)).body()).get("covariance");
+        final double[] x1 = {1, x[0], x[1], x[2]};
+        double variance = 0;
+        for (int i = 0; i < 4; i++) {
+          for (int j = 0; j < 4; j++) {
+            variance += x1[i] * covariance.get(4 * i + j).asDouble() * x1[j];
+          }
+        }
+        final double se = JSON.readTree(scoreA.body()).get("scores").get(0).get("eta_se").asDouble();
+        assertThat(se * se).as("eta_se^2 of %s", key).isCloseTo(variance, org.assertj.core.api.Assertions.within(1e-12 * variance));
+        final String sample = modelPath(key) + "/sample?n=3&seed=17";
+        assertThat(get(baseB + sample).body()).as("draws of %s", key).isEqualTo(get(baseA + sample).body());
+      }
+      final String choose = "{\"context\": [0.5, 1.0, -0.5], \"prefix\": \"model-\", \"seed\": 5}";
+      final HttpResponse<String> choiceA = post(baseA + "/choose", choose);
+      assertThat(choiceA.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(choiceA.body()).get("arms")).hasSize(KEYS);
+      assertThat(post(baseB + "/choose", choose).body()).isEqualTo(choiceA.body());
+
       // And each instance hosts some of the keys, yet GET /models on each lists them all
       final TreeSet<String> localA = listed(baseA + "/models?local=true");
       final TreeSet<String> localB = listed(baseB + "/models?local=true");
@@ -138,6 +168,7 @@ class MultiInstanceHttpIT extends KafkaIntegrationTest {
     props.put(IrlsConfig.COMMIT_INTERVAL_MS_CONFIG, 200L);
     props.put(IrlsConfig.HTTP_PORT_CONFIG, 0);
     props.put(IrlsConfig.STATE_DIR_CONFIG, state.toString());
+    props.put(IrlsConfig.PUBLISH_COVARIANCE_CONFIG, true);
     return new IrlsConfig(props);
   }
 
@@ -190,6 +221,11 @@ class MultiInstanceHttpIT extends KafkaIntegrationTest {
 
   private static String modelPath(final String key) {
     return "/models/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private HttpResponse<String> post(final String url, final String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(final String url) throws Exception {

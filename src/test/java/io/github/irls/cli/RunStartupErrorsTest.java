@@ -53,6 +53,8 @@ class RunStartupErrorsTest {
       "processing.guarantee=exactly_once | processing.guarantee",
       "topics.create=maybe               | topics.create",
       "http.port=70000                   | http.port",
+      "http.auth=basic                   | http.auth.credentials.file",
+      "http.auth=digest                  | http.auth",
       // a Kafka Streams setting passed through is checked before Kafka is contacted, too
       "num.stream.threads=abc            | num.stream.threads",
   })
@@ -80,6 +82,26 @@ class RunStartupErrorsTest {
     assertThat(run.exit()).as(run.err()).isEqualTo(2);
     assertThat(run.err()).contains("schema.registry.url").contains("schema.registry.basic.auth.user.info")
         .doesNotContain("s3cret");
+  }
+
+  @Test
+  void shouldRefuseUnreadableHttpSecurityFilesBeforeContactingKafkaWithoutShowingAPassword(@TempDir final Path dir) {
+    // Given basic authentication against a credentials file that is not there, and a key store
+    // that is not there either
+    // When
+    final Run users = run("run", "--bootstrap-servers", UNREACHABLE, "-D", "state.dir=" + dir.resolve("state"),
+        "-D", "http.auth=basic", "-D", "http.auth.credentials.file=" + dir.resolve("absent-users"));
+    final Run keystore = run("run", "--bootstrap-servers", UNREACHABLE, "-D", "state.dir=" + dir.resolve("state"),
+        "-D", "http.ssl.keystore.location=" + dir.resolve("absent.p12"), "-D", "http.ssl.keystore.password=s3cret");
+
+    // Then a usage error naming the option and the file, at once, and never the password
+    for (final Run run : java.util.List.of(users, keystore)) {
+      assertThat(run.exit()).as(run.err()).isEqualTo(2);
+      assertThat(run.err()).contains("Invalid configuration").doesNotContain("No Kafka broker answered")
+          .doesNotContain("\tat ").doesNotContain("s3cret");
+    }
+    assertThat(users.err()).contains("http.auth.credentials.file").contains("absent-users");
+    assertThat(keystore.err()).contains("http.ssl.keystore.location").contains("absent.p12");
   }
 
   @Test

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,6 +122,38 @@ class ConfigSourcesTest {
         .containsEntry("schema.registry.url", "http://registry:8081")
         .containsEntry("bootstrap.servers", "b:9092")
         .containsEntry("window.events", "500");
+  }
+
+  @Test
+  void shouldHideTheHttpServersSecretsButShowItsCredentialsFile() {
+    // Given the HTTP server's TLS and authentication settings
+    final Map<String, Object> props = new HashMap<>();
+    props.put("http.ssl.keystore.password", "y1");
+    props.put("http.ssl.key.password", "y2");
+    props.put("http.ssl.truststore.password", "y3");
+    props.put("http.auth.token", "y4");
+    props.put("http.auth.peer.user.info", "peer:y5");
+    props.put("http.auth.credentials.file", "/etc/irls/users");
+    props.put("http.auth", "basic");
+
+    // When they are redacted for the log
+    final Map<String, String> safe = ConfigSources.redacted(props);
+
+    // Then no secret is left; where the users are and the scheme are shown
+    assertThat(safe.toString()).doesNotContain("y1", "y2", "y3", "y4", "y5");
+    assertThat(safe).containsEntry("http.auth.credentials.file", "/etc/irls/users")
+        .containsEntry("http.auth", "basic");
+  }
+
+  @Test
+  void shouldHideEveryPasswordOptionOfTheConfiguration() {
+    // Given every option defined as a password (a secret)
+    final List<String> passwords = IrlsConfig.configDef().configKeys().values().stream()
+        .filter(key -> key.type == ConfigDef.Type.PASSWORD).map(key -> key.name).toList();
+
+    // Then the log hides each of them by its name
+    assertThat(passwords).contains("http.auth.token", "http.ssl.keystore.password", "schema.registry.basic.auth.user.info");
+    assertThat(passwords).allSatisfy(name -> assertThat(ConfigSources.isSecret(name)).as(name).isTrue());
   }
 
   @Test

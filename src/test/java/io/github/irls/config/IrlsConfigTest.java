@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.irls.serde.EventFormat;
+import io.github.irls.serde.ScoringRequestFormat;
+import io.github.irls.streams.ScoringStream;
 import io.github.irls.streams.StepMode;
 import io.github.irls.streams.TopologySettings;
 import java.io.IOException;
@@ -121,6 +123,57 @@ class IrlsConfigTest {
   }
 
   @Test
+  void shouldHaveNoScoringStreamUnlessItsTopicIsSet() {
+    // Given only the bootstrap servers, and then a blank scoring topic
+    final IrlsConfig unset = new IrlsConfig(MINIMAL);
+    final IrlsConfig blank = new IrlsConfig(minimalWith("scoring.input.topic", "  "));
+
+    // When / Then there is no scoring stream, and predictions would go to the documented default topic
+    assertThat(unset.scoringStream()).isEmpty();
+    assertThat(unset.topologySettings().scoring()).isEmpty();
+    assertThat(blank.scoringStream()).isEmpty();
+    assertThat(unset.predictionsTopic()).isEqualTo("irls.predictions");
+    assertThat(unset.scoringInputFormat()).isEqualTo(ScoringRequestFormat.AVRO);
+  }
+
+  @Test
+  void shouldCarryTheScoringStreamIntoTheSettings() {
+    // Given a scoring topic, its format and a predictions topic
+    final Map<String, Object> props = new HashMap<>(MINIMAL);
+    props.put("scoring.input.topic", "requests");
+    props.put("scoring.input.format", "JSON");
+    props.put("predictions.topic", "answers");
+
+    // When the topology's settings are read from it
+    final TopologySettings settings = new IrlsConfig(props).topologySettings();
+
+    // Then they carry the scoring stream, everything else at its default
+    assertThat(settings).isEqualTo(TopologySettings.builder()
+        .scoring(new ScoringStream("requests", ScoringRequestFormat.JSON, "answers"))
+        .build());
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    "scoring.input.topic, irls.events,        'must be neither input.topic nor model.specs.topic'",
+    "scoring.input.topic, irls.model-specs,   'must be neither input.topic nor model.specs.topic'",
+    "predictions.topic,   irls.events,        'must not be a topic the application reads'",
+    "predictions.topic,   requests,           'must not be a topic the application reads'",
+  })
+  void shouldRefuseAScoringStreamThatWouldReadItsOwnTopics(final String name, final String value,
+      final String expected) {
+    // Given a scoring stream on topic requests, and one of its topics set to a topic the application reads
+    final Map<String, Object> props = minimalWith("scoring.input.topic", "requests");
+    props.put(name, value);
+
+    // When / Then
+    assertThatThrownBy(() -> new IrlsConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining(expected);
+  }
+
+  @Test
   void shouldRequireBootstrapServers() {
     // Given / When / Then
     assertThatThrownBy(() -> new IrlsConfig(Map.of()))
@@ -140,6 +193,8 @@ class IrlsConfigTest {
     "gamma,             1.01,                 '(0, 1]'",
     "step.mode,         gradient,             'renewable, newton'",
     "input.format,      protobuf,             'avro, json'",
+    "scoring.input.format, registry-avro,     'avro, json'",
+    "predictions.topic, '',                   non-empty",
     "processing.guarantee, exactly_once,      exactly_once_v2",
     "http.port,         70000,                65535",
     "topic.partitions,  0,                    at least 1",

@@ -7,6 +7,7 @@ import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.avro.LabeledEvent;
 import io.github.irls.testing.StubSchemaRegistry;
 import io.github.irls.testing.TestTls;
+import io.github.irls.tls.TlsMaterial;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -178,7 +179,7 @@ class SchemaRegistryClientTest {
     final TestTls tls = TestTls.create(dir);
     try (StubSchemaRegistry secure = StubSchemaRegistry.startTls(tls.serverContext())) {
       final int id = secure.register("events-value", LabeledEvent.getClassSchema());
-      final RegistrySettings.Tls trust = new RegistrySettings.Tls(Optional.of(tls.truststore().toString()),
+      final TlsMaterial trust = new TlsMaterial(Optional.of(tls.truststore().toString()),
           Optional.of(tls.password()), "PKCS12", Optional.empty(), Optional.empty(), "JKS", Optional.empty());
 
       // When one client trusts its certificate and another has only the JDK's trust
@@ -199,9 +200,9 @@ class SchemaRegistryClientTest {
     // Given a trust store with the wrong password, and one that does not exist
     final TestTls tls = TestTls.create(dir);
     final RegistrySettings base = RegistrySettings.of(List.of(URI.create("https://127.0.0.1:1")));
-    final RegistrySettings.Tls wrong = new RegistrySettings.Tls(Optional.of(tls.truststore().toString()),
+    final TlsMaterial wrong = new TlsMaterial(Optional.of(tls.truststore().toString()),
         Optional.of("not-the-password"), "PKCS12", Optional.empty(), Optional.empty(), "JKS", Optional.empty());
-    final RegistrySettings.Tls missing = new RegistrySettings.Tls(Optional.of(dir.resolve("none.p12").toString()),
+    final TlsMaterial missing = new TlsMaterial(Optional.of(dir.resolve("none.p12").toString()),
         Optional.of("x"), "PKCS12", Optional.empty(), Optional.empty(), "JKS", Optional.empty());
 
     // Then the client cannot be made, and the message names the option and the file, not the password

@@ -2,6 +2,7 @@ package io.github.irls.streams;
 
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.avro.LabeledEvent;
+import io.github.irls.avro.Prediction;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
 import java.io.IOException;
@@ -44,6 +45,9 @@ final class Harness implements AutoCloseable {
   final TestOutputTopic<String, CoefficientUpdate> updates;
   final TestOutputTopic<byte[], byte[]> deadLetters;
   final TestInputTopic<byte[], byte[]> specs;
+  /** With a scoring stream: its requests (raw bytes) and its predictions; null without one. */
+  final TestInputTopic<byte[], byte[]> scoringRequests;
+  final TestOutputTopic<String, Prediction> predictions;
   private final AvroSerde<LabeledEvent> eventSerde = AvroSerde.of(LabeledEvent.class);
   /**
    * What the topology is told of its input: since when it has been confirmed caught up. The driver
@@ -81,6 +85,13 @@ final class Harness implements AutoCloseable {
     deadLetters = driver.createOutputTopic(
         settings.deadLetterTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     specs = driver.createInputTopic(settings.modelSpecsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    scoringRequests = settings.scoring()
+        .map(s -> driver.createInputTopic(s.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer()))
+        .orElse(null);
+    predictions = settings.scoring()
+        .map(s -> driver.createOutputTopic(
+            s.predictionsTopic(), new StringDeserializer(), AvroSerde.of(Prediction.class).deserializer()))
+        .orElse(null);
   }
 
   static Path newStateDir() {

@@ -54,6 +54,23 @@ class IrlsTopologyDescribeTest {
   }
 
   @Test
+  void shouldDescribeTheTopologyWithAScoringStreamAsPinned() throws IOException {
+    // Given the checked-in description of the topology with a scoring stream
+    final String expected;
+    try (InputStream in = getClass().getResourceAsStream("/streams/topology-description-scoring.txt")) {
+      expected = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    // When the topology is built with requests on irls.scoring
+    final Topology topology =
+        IrlsTopology.build(TopologySettings.builder().scoring(ScoringStream.from("irls.scoring")).build());
+
+    // Then the scoring source and processor are in the fitting sub-topology, reading its models store,
+    // their bad requests going to the one dead-letter processor; the rest unchanged
+    assertThat(topology.describe().toString().strip()).isEqualTo(expected.strip());
+  }
+
+  @Test
   void shouldRefuseARegistryFramedTopologyWithoutARegistry() {
     // Given / When / Then
     assertThatThrownBy(() -> IrlsTopology.build(

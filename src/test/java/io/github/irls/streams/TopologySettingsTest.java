@@ -43,4 +43,24 @@ class TopologySettingsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("gamma");
   }
+
+  @Test
+  void shouldRefuseAScoringStreamOnTheTopicsTheTopologyReads() {
+    // Given the default events and model-spec topics
+    final TopologySettings.Builder builder = TopologySettings.builder();
+
+    // When / Then a scoring stream reading either, or writing predictions to a topic read, is refused
+    assertThatThrownBy(() -> builder.scoring(ScoringStream.from(TopologySettings.DEFAULT_EVENTS_TOPIC)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scoring input topic");
+    assertThatThrownBy(() -> builder.scoring(ScoringStream.from(TopologySettings.DEFAULT_MODEL_SPECS_TOPIC)).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scoring input topic");
+    assertThatThrownBy(() -> builder.scoring(new ScoringStream("requests", ScoringStream.DEFAULT_INPUT_FORMAT,
+            "requests")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("predictions topic");
+    assertThatThrownBy(() -> new ScoringStream(" ", ScoringStream.DEFAULT_INPUT_FORMAT, "p"))
+        .isInstanceOf(IllegalArgumentException.class);
+    // And one on topics of its own is taken
+    assertThat(builder.scoring(ScoringStream.from("requests")).build().scoring())
+        .contains(new ScoringStream("requests", ScoringStream.DEFAULT_INPUT_FORMAT, "irls.predictions"));
+  }
 }
