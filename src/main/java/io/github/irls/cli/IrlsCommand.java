@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       // one line per subcommand; keep alphabetical
       BenchCommand.class,
       BenchFitCommand.class,
+      BenchServeCommand.class,
       BrokerCommand.class,
       DemoCommand.class,
       FitCommand.class,
