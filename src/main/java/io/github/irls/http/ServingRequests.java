@@ -31,7 +31,10 @@ final class ServingRequests {
   static final int MAX_ARMS = 1_000;
 
   private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER) // exact, and quicker than Double.parseDouble
+          .build();
 
   private ServingRequests() {}
 
