@@ -48,12 +48,15 @@ public final class ScoreLoad {
    * @param requests requests answered (200 or not) or failed in the phase
    * @param errors requests not answered 200 (any status, timeout or I/O error)
    * @param firstError what the first error was, empty when none
+   * @param retried closed-loop requests sent again because their connection dropped before an
+   *     answer (the JDK's HttpClient then says "header parser received no bytes"), as a client of an
+   *     idempotent request would; one that fails twice is an error
    * @param seconds from the first send to the last answer
    * @param latencies per request (open loop: from its intended send time)
    * @param cpu CPU by role over the phase
    */
   public record Result(String name, int batch, int clients, double targetRate, long requests, long errors,
-      String firstError, double seconds, Latencies latencies, ThreadCpu.Usage cpu) {
+      String firstError, long retried, double seconds, Latencies latencies, ThreadCpu.Usage cpu) {
 
     public double requestsPerSecond() {
       return requests / Math.max(seconds, 1e-9);
@@ -193,7 +196,8 @@ public final class ScoreLoad {
       t.join();
     }
     final double seconds = (System.nanoTime() - started) / 1e9;
-    return new Result(name, batch, clients, 0, requests.get(), errors.count.get(), errors.first(), seconds,
+    return new Result(name, batch, clients, 0, requests.get(), errors.count.get(), errors.first(),
+        errors.retried.get(), seconds,
         Latencies.merge(perThread), ThreadCpu.snapshot().since(cpuBefore).plus(ThreadCpu.Role.CLIENT, clientNanos.get()));
   }
 
@@ -205,11 +209,11 @@ public final class ScoreLoad {
       final ScoreRequest request = pool.get(random.nextInt(pool.size()));
       final long sent = System.nanoTime();
       try {
-        if (transport == Transport.HTTP_CLIENT) {
-          final HttpResponse<String> response = client.send(request.request(), HttpResponse.BodyHandlers.ofString());
-          errors.check(response.statusCode(), request, response.body());
-        } else {
-          post(request, errors);
+        try {
+          send(request, errors);
+        } catch (final IOException dropped) {
+          errors.retried.incrementAndGet();
+          send(request, errors);
         }
       } catch (final IOException e) {
         errors.failed(e);
@@ -276,7 +280,7 @@ public final class ScoreLoad {
     errors.count.addAndGet(unanswered);
     final double seconds = (Math.max(lastAnswer.get(), started) - started) / 1e9;
     synchronized (latencies) {
-      return new Result(name, batch, 0, rate, sent, errors.count.get(), errors.first(), seconds, latencies,
+      return new Result(name, batch, 0, rate, sent, errors.count.get(), errors.first(), 0, seconds, latencies,
           ThreadCpu.snapshot().since(cpuBefore));
     }
   }
@@ -285,6 +289,15 @@ public final class ScoreLoad {
    * Sends {@code request} through HttpURLConnection, reading the whole answer so that the
    * connection goes back to the JDK's keep-alive cache.
    */
+  private void send(final ScoreRequest request, final Errors errors) throws IOException, InterruptedException {
+    if (transport == Transport.HTTP_CLIENT) {
+      final HttpResponse<String> response = client.send(request.request(), HttpResponse.BodyHandlers.ofString());
+      errors.check(response.statusCode(), request, response.body());
+    } else {
+      post(request, errors);
+    }
+  }
+
   private static void post(final ScoreRequest request, final Errors errors) throws IOException {
     final HttpURLConnection c = (HttpURLConnection) request.request().uri().toURL().openConnection();
     c.setRequestMethod("POST");
@@ -312,6 +325,7 @@ public final class ScoreLoad {
   /** Counts the errors and keeps the first. */
   private static final class Errors {
     final AtomicLong count = new AtomicLong();
+    final AtomicLong retried = new AtomicLong();
     final AtomicReference<String> first = new AtomicReference<>();
 
     void check(final int status, final ScoreRequest request, final String answer) {

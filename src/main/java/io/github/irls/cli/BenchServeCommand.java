@@ -200,6 +200,10 @@ public final class BenchServeCommand implements Callable<Integer> {
         + "other = Kafka Streams, the broker, ...; process adds GC and JIT. Open-loop latencies are from each "
         + "request's intended send time.)%n"));
     for (final ScoreLoad.Result r : report.phases()) {
+      if (r.retried() > 0) {
+        t.append(String.format("%s: %,d requests sent again after their connection dropped before an answer%n",
+            r.name(), r.retried()));
+      }
       if (!r.firstError().isEmpty()) {
         t.append(String.format("first error of %s: %s%n", r.name(), r.firstError()));
       }

@@ -145,7 +145,7 @@ class BenchServeCommandTest {
 
   private static ScoreLoad.Result result(final String name, final int batch, final int clients, final double rate,
       final long requests, final long errors, final double seconds, final Latencies latencies) {
-    return new ScoreLoad.Result(name, batch, clients, rate, requests, errors, "", seconds, latencies,
+    return new ScoreLoad.Result(name, batch, clients, rate, requests, errors, "", 0, seconds, latencies,
         new ThreadCpu.Usage(Map.of(ThreadCpu.Role.SERVER, 10.0, ThreadCpu.Role.CLIENT, 8.0), 19.0, seconds));
   }
 
