@@ -205,15 +205,9 @@ public final class ServingBenchmark {
     final AtomicReference<Exception> failure = new AtomicReference<>();
     long sent = 0;
     try (Producer<String, byte[]> producer = KafkaIo.eventProducer(config.clientProperties())) {
-      final List<Double> x = new ArrayList<>(settings.p());
       for (long i = 0; i < settings.windowEvents() * models; i++) {
         final Simulator.Event e = simulator.next((int) (i % models));
-        x.clear();
-        for (final double v : e.features()) {
-          x.add(v);
-        }
-        final LabeledEvent event = LabeledEvent.newBuilder()
-            .setFeatures(x).setLabel(e.label()).setWeight(1.0).setOffset(0.0).setEventTime(null).build();
+        final LabeledEvent event = e.toLabeledEvent();
         producer.send(new ProducerRecord<>(topic, e.key(), serializer.serialize(topic, event)), (md, ex) -> {
           if (ex != null) {
             failure.compareAndSet(null, ex);

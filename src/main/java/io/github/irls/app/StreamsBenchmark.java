@@ -177,18 +177,12 @@ public final class StreamsBenchmark {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     final long started = System.nanoTime();
-    final List<Double> x = new ArrayList<>(p);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       final long prefix = prefixPerKey * settings.keys();
       for (long i = 0; i < prefix + count; i++) {
         final Simulator.Event e = i < prefix ? simulator.next((int) (i % settings.keys())) : simulator.next();
-        x.clear();
-        for (final double v : e.features()) {
-          x.add(v);
-        }
-        final LabeledEvent event = LabeledEvent.newBuilder()
-            .setFeatures(x).setLabel(e.label()).setWeight(1.0).setOffset(0.0).setEventTime(null).build();
+        final LabeledEvent event = e.toLabeledEvent();
         producer.send(new ProducerRecord<>(topic, e.key().getBytes(StandardCharsets.UTF_8),
             serializer.serialize(topic, event)));
       }

@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -242,12 +241,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (; due < target; due++) {
           final int k = (int) (due % truths.size()); // round-robin: every model gets the same rate
           final Simulator.Event e = simulator.next(k);
-          final List<Double> x = new ArrayList<>(e.features().length);
-          for (final double v : e.features()) {
-            x.add(v);
-          }
-          final LabeledEvent event = LabeledEvent.newBuilder()
-              .setFeatures(x).setLabel(e.label()).setWeight(1.0).setOffset(0.0).setEventTime(null).build();
+          final LabeledEvent event = e.toLabeledEvent();
           p.send(new ProducerRecord<>(topic, e.key(), serializer.serialize(topic, event)), (md, ex) -> {
             if (ex != null) {
               failure.compareAndSet(null, ex);

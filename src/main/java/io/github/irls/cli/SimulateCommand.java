@@ -9,7 +9,6 @@ import io.github.irls.demo.Simulator;
 import io.github.irls.kafka.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,12 +156,7 @@ public final class SimulateCommand implements Callable<Integer> {
         final long due = Math.min(limit, (long) Math.floor(rate * (tick * TICK_NANOS / 1e9)));
         for (; sent < due; sent++) {
           final Simulator.Event e = simulator.next((int) (sent % models));
-          final List<Double> x = new ArrayList<>(e.features().length);
-          for (final double v : e.features()) {
-            x.add(v);
-          }
-          final LabeledEvent event = LabeledEvent.newBuilder()
-              .setFeatures(x).setLabel(e.label()).setWeight(1.0).setOffset(0.0).setEventTime(null).build();
+          final LabeledEvent event = e.toLabeledEvent();
           producer.send(new ProducerRecord<>(topic, e.key(), serializer.serialize(topic, event)), (md, ex) -> {
             if (ex != null) {
               failure.compareAndSet(null, ex);

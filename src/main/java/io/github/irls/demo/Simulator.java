@@ -1,6 +1,9 @@
 package io.github.irls.demo;
 
+import io.github.irls.avro.LabeledEvent;
+
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -50,7 +53,18 @@ public final class Simulator {
   }
 
   /** One event: model key, features, 0/1 label. */
-  public record Event(String key, double[] features, double label) {}
+  public record Event(String key, double[] features, double label) {
+
+    /** This event as the application reads it: weight 1, offset 0, no event time. */
+    public LabeledEvent toLabeledEvent() {
+      final List<Double> x = new ArrayList<>(features.length);
+      for (final double v : features) {
+        x.add(v);
+      }
+      return LabeledEvent.newBuilder()
+          .setFeatures(x).setLabel(label).setWeight(1.0).setOffset(0.0).setEventTime(null).build();
+    }
+  }
 
   private final List<Truth> truths;
   private final long[] produced;
