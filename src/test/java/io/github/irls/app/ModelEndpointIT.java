@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.net.http.HttpResponse;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,33 @@ class ModelEndpointIT extends KafkaIntegrationTest {
       assertAgree(served);
       assertThat(names(served.model())).containsExactly("intercept", "age", "income", "visits");
       assertThat(served.update().getFeatureNames()).containsExactly("intercept", "age", "income", "visits");
+    }
+  }
+
+  @Test
+  void shouldStopScoringAModelResetByASpecTombstoneUntilAWindowCloses(@TempDir final Path state) throws Exception {
+    // Given a model with one closed window, which scores
+    final AppFixture fixture = application("endpoint-reset", state).windowEvents(WINDOW).create();
+    try (RunningApp app = fixture.start()) {
+      final Simulator.Truth truth = Simulator.demoModels().get(0);
+      fixture.produceSimulated(truth, 3, WINDOW);
+      assertThat(app.awaitModel(truth.key(), 1)).isPresent();
+      final String score = RunningApp.modelPath(truth.key()) + "/score";
+      assertThat(app.post(score, "{\"features\": [0.5, -1.0, 2.0]}").statusCode()).isEqualTo(200);
+
+      // When a tombstone on the model-specs topic resets it
+      fixture.send(List.of(new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(
+          fixture.config().modelSpecsTopic(), truth.key(), null)));
+      final HttpResponse<String> reset = Await.until(() -> app.get(RunningApp.modelPath(truth.key())),
+          r -> r.statusCode() == 200 && "RESET".equals(RunningApp.json(r).get("status").asText()));
+
+      // Then the model is still shown, as reset, but it is only its prior: no scores, no draws, like the
+      // scoring stream's NO_MODEL
+      assertThat(RunningApp.json(reset).get("status").asText()).isEqualTo("RESET");
+      final HttpResponse<String> refused = app.post(score, "{\"features\": [0.5, -1.0, 2.0]}");
+      assertThat(refused.statusCode()).isEqualTo(404);
+      assertThat(refused.body()).contains("no model with key");
+      assertThat(app.get(RunningApp.modelPath(truth.key()) + "/sample").statusCode()).isEqualTo(404);
     }
   }
 

@@ -45,6 +45,14 @@ public final class RunningApp implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** {@code POST path} with the JSON {@code body} on this application's HTTP API. */
+  public HttpResponse<String> post(final String path, final String body) throws IOException, InterruptedException {
+    final String base = application.httpAddress()
+        .orElseThrow(() -> new IllegalStateException("the application was started without its HTTP API"));
+    return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The body of {@code GET path}, whatever its status, as JSON. */
   public JsonNode getJson(final String path) throws IOException, InterruptedException {
     return json(get(path));
