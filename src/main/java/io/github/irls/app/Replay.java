@@ -3,7 +3,7 @@ package io.github.irls.app;
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.config.IrlsConfig;
 import io.github.irls.csv.CsvFormatException;
-import io.github.irls.kafka.EmbeddedKafkaBroker;
+import io.github.irls.kafka.RunCluster;
 import io.github.irls.kafka.Topics;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.EventFormat;
@@ -103,31 +103,19 @@ public final class Replay {
       throws IOException, CsvFormatException, InterruptedException {
     final String runId = "irls-replay-" + UUID.randomUUID().toString().substring(0, 8);
     final Path stateDir = IrlsConfig.scratchStateDir(runId + "-state-");
-    EmbeddedKafkaBroker broker = null;
-    try {
-      final String servers;
-      if (settings.bootstrapServers().isPresent()) {
-        servers = settings.bootstrapServers().get();
-      } else {
-        log.accept("Starting an embedded Kafka broker...");
-        broker = EmbeddedKafkaBroker.start();
-        servers = broker.bootstrapServers();
-      }
-      final IrlsConfig config = config(settings, runId, servers, stateDir);
+    try (RunCluster cluster = RunCluster.of(settings.bootstrapServers(), log)) {
+      final IrlsConfig config = config(settings, runId, cluster.bootstrapServers(), stateDir);
       KafkaReachability.check(config.adminProperties());
       try (Admin admin = Admin.create(config.adminProperties())) {
         try {
           return replay(settings, config, admin, log);
         } finally {
-          if (broker == null) {
+          if (!cluster.embedded()) {
             deleteRunTopics(admin, config);
           }
         }
       }
     } finally {
-      if (broker != null) {
-        broker.close();
-      }
       deleteRecursively(stateDir);
     }
   }

@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.app.StreamsBenchmark;
 import io.github.irls.config.IrlsConfig;
-import io.github.irls.kafka.EmbeddedKafkaBroker;
+import io.github.irls.kafka.RunCluster;
 import io.github.irls.streams.StepMode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -94,17 +95,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     final PrintWriter out = cmd.getOut();
     final PrintWriter err = cmd.getErr();
-    EmbeddedKafkaBroker broker = null;
-    try {
-      final String servers;
-      if (bootstrapServers == null) {
-        err.println("Starting an embedded Kafka broker...");
-        err.flush();
-        broker = EmbeddedKafkaBroker.start();
-        servers = broker.bootstrapServers();
-      } else {
-        servers = bootstrapServers;
-      }
+    try (RunCluster cluster = RunCluster.of(Optional.ofNullable(bootstrapServers), line -> {
+      err.println(line);
+      err.flush();
+    })) {
+      final String servers = cluster.bootstrapServers();
       final Map<String, Object> extra = new HashMap<>(properties);
       final StreamsBenchmark bench = new StreamsBenchmark(
           new StreamsBenchmark.Settings(ps, keys, events, warmupEvents, partitions, windowEvents, servers, extra, modes),
@@ -118,10 +113,6 @@ public final class BenchCommand implements Callable<Integer> {
       return 0;
     } catch (final KafkaUnavailableException | IllegalStateException e) {
       return ProduceCommand.fail(err, e.getMessage());
-    } finally {
-      if (broker != null) {
-        broker.close();
-      }
     }
   }
 

@@ -5,7 +5,7 @@ import io.github.irls.app.KafkaUnavailableException;
 import io.github.irls.app.ScoreLoad;
 import io.github.irls.app.ServingBenchmark;
 import io.github.irls.app.ThreadCpu;
-import io.github.irls.kafka.EmbeddedKafkaBroker;
+import io.github.irls.kafka.RunCluster;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,17 +118,11 @@ public final class BenchServeCommand implements Callable<Integer> {
     }
     final PrintWriter out = cmd.getOut();
     final PrintWriter err = cmd.getErr();
-    EmbeddedKafkaBroker broker = null;
-    try {
-      final String servers;
-      if (bootstrapServers == null) {
-        err.println("Starting an embedded Kafka broker...");
-        err.flush();
-        broker = EmbeddedKafkaBroker.start();
-        servers = broker.bootstrapServers();
-      } else {
-        servers = bootstrapServers;
-      }
+    try (RunCluster cluster = RunCluster.of(Optional.ofNullable(bootstrapServers), line -> {
+      err.println(line);
+      err.flush();
+    })) {
+      final String servers = cluster.bootstrapServers();
       final ServingBenchmark.Settings settings = new ServingBenchmark.Settings(models, p, windowEvents, partitions,
           clients, batch, duration, warmup, rate, servers, new HashMap<>(properties), seed, Optional.ofNullable(jfr),
           transport);
@@ -144,10 +138,6 @@ public final class BenchServeCommand implements Callable<Integer> {
       return 0;
     } catch (final KafkaUnavailableException | IllegalStateException e) {
       return ProduceCommand.fail(err, e.getMessage());
-    } finally {
-      if (broker != null) {
-        broker.close();
-      }
     }
   }
 
