@@ -1,6 +1,5 @@
 package io.github.irls.app;
 
-import io.github.irls.glm.FactoredPosterior;
 import io.github.irls.glm.ProgressiveValidation;
 import io.github.irls.glm.StepStatus;
 import io.github.irls.query.ServedModel;
@@ -11,6 +10,8 @@ import io.github.irls.query.HistoryEntry;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
 import io.github.irls.streams.IrlsStores;
+import io.github.irls.streams.IrlsTopology;
+import io.github.irls.streams.internals.FactorCache;
 import io.github.irls.streams.ModelState;
 import io.github.irls.streams.OpenWindow;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ final class StoreModelQueries implements ModelQueries {
   private final boolean withCovariance;
   private final double driftZThreshold;
   private final Supplier<Optional<String>> notReady;
+  private final FactorCache factors = new FactorCache(IrlsTopology.SCORING_FACTOR_CACHE_BYTES);
 
   StoreModelQueries(final KafkaStreams streams, final boolean withCovariance, final double driftZThreshold) {
     this(streams, withCovariance, driftZThreshold, Optional::empty);
@@ -94,8 +96,9 @@ final class StoreModelQueries implements ModelQueries {
       if (state == null || state.status() == StepStatus.RESET) {
         return Optional.empty();
       }
-      // a stored precision is finite and positive-definite up to the ridge the step itself added
-      return FactoredPosterior.of(state.posterior())
+      // factored once per model version (O(d^3)), not once per request; a stored precision is finite
+      // and positive-definite up to the ridge the step itself added
+      return factors.factor(key, state)
           .map(posterior -> new ServedModel(key, state.version(), state.coefficientNames(), posterior));
     } catch (final InvalidStateStoreException e) {
       return Optional.empty(); // rebalancing or not running: /health reports it

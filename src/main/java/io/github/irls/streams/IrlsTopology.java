@@ -104,8 +104,9 @@ public final class IrlsTopology {
   /** With a scoring stream: the sink of predictions. */
   public static final String PREDICTIONS_SINK = "irls-predictions-sink";
   /**
-   * The bytes of factored posteriors a scoring processor (one per task) keeps, so that a model is
-   * factored once per version: 16 MiB hold about 2,000 factors of 30 features, or one of 1,000.
+   * The bytes of factored posteriors a scoring processor (one per task) and the HTTP API (one per
+   * instance) keep, so that a model is factored once per version: 16 MiB hold about 2,000 factors of
+   * 30 features, or one of 1,000.
    */
   public static final long SCORING_FACTOR_CACHE_BYTES = 16L * 1024 * 1024;
 

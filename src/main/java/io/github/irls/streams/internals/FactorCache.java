@@ -14,9 +14,9 @@ import java.util.Optional;
  * the least recently used factors go first, and a factor larger than the whole budget is not kept.
  * An entry is used only for the same version and the same coefficients, so that a model rewritten
  * under its version (a reset keeps the version) is never scored with a stale factor. One per
- * processor (a task's thread only); not thread-safe.
+ * scoring processor (a task's thread) and one for the HTTP API's threads: thread-safe.
  */
-final class FactorCache {
+public final class FactorCache {
 
   private final long budgetBytes;
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -25,12 +25,12 @@ final class FactorCache {
 
   private record Entry(long version, double[] coefficients, FactoredPosterior factor, long bytes) {}
 
-  FactorCache(final long budgetBytes) {
+  public FactorCache(final long budgetBytes) {
     this.budgetBytes = budgetBytes;
   }
 
   /** The factored posterior of {@code state}, the model of {@code key}; empty if it cannot be factored. */
-  Optional<FactoredPosterior> factor(final String key, final ModelState state) {
+  public synchronized Optional<FactoredPosterior> factor(final String key, final ModelState state) {
     final Entry cached = entries.get(key);
     if (cached != null && cached.version() == state.version()
         && Arrays.equals(cached.coefficients(), state.coefficients())) {
@@ -55,12 +55,12 @@ final class FactorCache {
   }
 
   /** How many factorizations {@link #factor} has made (for tests). */
-  long factorizations() {
+  synchronized long factorizations() {
     return factorizations;
   }
 
   /** The bytes the kept factors take, as estimated. */
-  long usedBytes() {
+  synchronized long usedBytes() {
     return usedBytes;
   }
 
