@@ -552,7 +552,7 @@ public final class IrlsConfig extends AbstractConfig {
           + HTTP_AUTH_TOKEN_FILE_CONFIG + (token ? ", not both" : ""));
     }
     if (token && !isBearerToken(getPassword(HTTP_AUTH_TOKEN_CONFIG).value())) {
-      throw new ConfigException(HTTP_AUTH_TOKEN_CONFIG, "(hidden)", "the token must not be empty or hold spaces");
+      throw new ConfigException(HTTP_AUTH_TOKEN_CONFIG, "(hidden)", "the token must not be empty or hold spaces or anything but visible ASCII");
     }
     for (final Map.Entry<String, Boolean> option : List.of(Map.entry(HTTP_AUTH_CREDENTIALS_FILE_CONFIG, credentials),
         Map.entry(HTTP_AUTH_PEER_USER_INFO_CONFIG, peerUser), Map.entry(HTTP_AUTH_TOKEN_CONFIG, token),
@@ -838,8 +838,13 @@ public final class IrlsConfig extends AbstractConfig {
     return host;
   }
 
+  /**
+   * Whether {@code token} can travel in an {@code Authorization: Bearer} header: visible ASCII only
+   * (RFC 6750's token68 is narrower), since the JDK server reads headers as ISO-8859-1 and its
+   * client refuses control characters, so any other token could never match or be sent to a peer.
+   */
   private static boolean isBearerToken(final String token) {
-    return !token.isEmpty() && token.chars().noneMatch(Character::isWhitespace);
+    return !token.isEmpty() && token.chars().allMatch(c -> c > 0x20 && c < 0x7f);
   }
 
   /**
@@ -892,7 +897,7 @@ public final class IrlsConfig extends AbstractConfig {
     final String token = lines.isEmpty() ? "" : lines.get(0).strip();
     if (!isBearerToken(token)) {
       throw new ConfigException(HTTP_AUTH_TOKEN_FILE_CONFIG, getString(HTTP_AUTH_TOKEN_FILE_CONFIG),
-          "its first line must be the token, not empty and without spaces");
+          "its first line must be the token, not empty and without spaces, visible ASCII only");
     }
     return token;
   }
@@ -1025,13 +1030,17 @@ public final class IrlsConfig extends AbstractConfig {
         } catch (final URISyntaxException e) {
           throw new ConfigException(name, "(hidden)", "Not a URL: " + e.getReason());
         }
-        if (uri.getRawUserInfo() != null) {
-          // the value is not echoed: it holds a secret
+        // the raw authority too: java.net.URI leaves the user info unparsed in an opaque URI
+        // (user:pw@host:8081) or a host it cannot parse (schema_registry), and the value holds a secret
+        if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))
+            || (uri.isOpaque() && text.contains("@"))) {
+          // the value is not echoed
           throw new ConfigException(name, "(hidden)", "Credentials do not belong in the URL: set "
               + SCHEMA_REGISTRY_USER_INFO_CONFIG);
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-          throw new ConfigException(name, text, "Value must be http:// or https:// URLs with a host");
+          // not echoed either: a value that is no URL may still hold a secret
+          throw new ConfigException(name, "(hidden)", "Value must be http:// or https:// URLs with a host");
         }
       }
     }

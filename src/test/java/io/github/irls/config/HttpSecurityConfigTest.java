@@ -44,6 +44,7 @@ class HttpSecurityConfigTest {
       "http.auth=bearer                                    | http.auth                  | needs either http.auth.token",
       "http.auth=bearer,http.auth.token=a,http.auth.token.file=/t | http.auth           | not both",
       "http.auth=bearer,http.auth.token=a b                | http.auth.token            | hold spaces",
+      "http.auth=bearer,http.auth.token=t\u00e9ken           | http.auth.token            | visible ASCII",
       "http.auth=digest                                    | http.auth                  | none, basic, bearer",
       "http.auth.credentials.file=/users                   | http.auth.credentials.file | belongs to http.auth=basic",
       "http.auth=bearer,http.auth.token=t,http.auth.credentials.file=/u | http.auth.credentials.file | http.auth is bearer",

@@ -364,4 +364,21 @@ class IrlsConfigTest {
     // Then the README carries it unchanged: paste the rendered table there after changing an option
     assertThat(readme).contains(table);
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      http://alice:s3cret@registry:8081          | Credentials do not belong in the URL
+      http://alice:s3cret@schema_registry:8081   | Credentials do not belong in the URL
+      alice:s3cret@registry:8081                 | Credentials do not belong in the URL
+      ftp://registry/alice-s3cret                | must be http:// or https:// URLs with a host
+      registry-s3cret:8081                       | must be http:// or https:// URLs with a host
+      """)
+  void shouldRefuseARegistryUrlWithCredentialsOrWithoutAHostNeverEchoingIt(final String url, final String message) {
+    // When a schema registry URL carries credentials, or is no http(s) URL with a host
+    // Then it is refused, saying why, and the value (which may hold a secret) is not in the message
+    assertThatThrownBy(() -> new IrlsConfig(minimalWith("schema.registry.url", url)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message)
+        .hasMessageNotContaining("s3cret");
+  }
 }
