@@ -6,7 +6,6 @@ import io.github.irls.glm.LogitLink;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ServedModel;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -81,8 +80,7 @@ final class ChooseHandler implements Route {
 
   /** One draw of {@code arm} at the context, here or by the instance hosting it. */
   private ArmDraw draw(final String arm, final long armSeed, final double[] context) throws IOException {
-    final String path = ModelRoutes.PATH + "/" + URLEncoder.encode(arm, StandardCharsets.UTF_8) + SampleHandler.SUFFIX
-        + "?n=1&seed=" + armSeed;
+    final String path = ModelRoutes.path(arm) + SampleHandler.SUFFIX + "?n=1&seed=" + armSeed;
     final Forwarder.Reply reply = forwarder.ask(arm, "GET", path, null, false, false);
     if (reply.here()) {
       final ServedModel model = (reply.stale() ? queries.staleServed(arm) : queries.served(arm))
@@ -99,14 +97,30 @@ final class ChooseHandler implements Route {
       throw new HttpError(502, "the instance hosting arm '" + arm + "' answered " + response.statusCode()
           + " to its draw");
     }
-    final JsonNode body = JsonBodies.parse(response.body());
+    final JsonNode body;
+    try {
+      body = JsonBodies.parse(response.body());
+    } catch (final IOException e) {
+      throw badDraw(arm, "is not JSON");
+    }
     final JsonNode drawn = body.path("draws").path(0);
+    if (!drawn.isArray() || drawn.isEmpty() || !body.path("version").canConvertToLong()) {
+      throw badDraw(arm, "has no draw and version");
+    }
     final double[] b = new double[drawn.size()];
     for (int j = 0; j < b.length; j++) {
+      if (!drawn.get(j).isNumber()) {
+        throw badDraw(arm, "has a coefficient that is not a number");
+      }
       b[j] = drawn.get(j).asDouble();
     }
     ServingRequests.requireFeatures(List.of(context), "context", arm, b.length - 1);
     return armDraw(arm, body.path("version").asLong(), b, context, reply.stale() || body.path("stale").asBoolean());
+  }
+
+  /** 502: the instance hosting {@code arm} answered its draw with something else. */
+  private static HttpError badDraw(final String arm, final String what) {
+    return new HttpError(502, "the answer of the instance hosting arm '" + arm + "' to its draw " + what);
   }
 
   private static ArmDraw armDraw(final String arm, final long version, final double[] b, final double[] x,

@@ -8,6 +8,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** Reading a request's path and parameters and writing its answer, the same way for every route. */
 final class Exchanges {
@@ -105,6 +106,19 @@ final class Exchanges {
       return parsed;
     } catch (NumberFormatException e) {
       throw new HttpError(400, name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  /** The parameter {@code name} as a 64-bit integer, empty when absent; else 400. */
+  static OptionalLong longParameter(final Map<String, String> params, final String name) {
+    final String v = params.get(name);
+    if (v == null) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(v));
+    } catch (final NumberFormatException e) {
+      throw new HttpError(400, name + " must be an integer (a 64-bit long), got '" + v + "'");
     }
   }
 }

@@ -136,7 +136,7 @@ final class Forwarder {
 
   /** GETs {@code pathAndQuery} from the instance at {@code host}, marked as forwarded. */
   HttpResponse<byte[]> get(final String host, final String pathAndQuery) throws IOException {
-    return get(host, pathAndQuery, false);
+    return call(host, "GET", pathAndQuery, null, false);
   }
 
   /** The answer of {@code host} to the request, or empty when it cannot be reached. */
@@ -148,11 +148,6 @@ final class Forwarder {
       LOG.debug("forwarding {} {} to {} failed: {}", method, pathAndQuery, host, e.toString());
       return Optional.empty();
     }
-  }
-
-  private HttpResponse<byte[]> get(final String host, final String pathAndQuery, final boolean stale)
-      throws IOException {
-    return call(host, "GET", pathAndQuery, null, stale);
   }
 
   private HttpResponse<byte[]> call(final String host, final String method, final String pathAndQuery,

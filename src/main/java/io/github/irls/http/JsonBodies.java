@@ -18,7 +18,6 @@ import io.github.irls.query.ServedModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +127,7 @@ final class JsonBodies {
     summary.put("events_total", m.eventsTotal());
     summary.put("status", m.status());
     // Keys may hold '/' or spaces: the link must be one path segment, as the route decodes it.
-    summary.put("href", "/models/" + URLEncoder.encode(m.key(), StandardCharsets.UTF_8).replace("+", "%20"));
+    summary.put("href", ModelRoutes.path(m.key()));
     if (m.quality().logLossZ().isPresent() && Double.isFinite(m.quality().logLossZ().getAsDouble())) {
       summary.put("last_logloss_z", m.quality().logLossZ().getAsDouble());
     } else {

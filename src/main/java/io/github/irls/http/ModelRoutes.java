@@ -2,6 +2,7 @@ package io.github.irls.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -45,6 +46,14 @@ final class ModelRoutes {
       return score;
     }
     return rawKey.endsWith(SampleHandler.SUFFIX) ? sample : model;
+  }
+
+  /**
+   * The path of the model {@code key}, {@code /models/{key}}: the key URL-encoded as one path segment
+   * ('/' as %2F, a space as %20), as {@link #key} decodes it.
+   */
+  static String path(final String key) {
+    return KEY_PREFIX + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /**

@@ -16,12 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * io.github.irls.glm.FactoredPosterior#draw}). The same seed and model version give the same draws
  * on every instance; without one a seed is picked and answered, so that the draws can be made
  * again. Answered by the instance hosting the key ({@link Forwarder}). 404 for an unknown key, 400
- * for {@code n} outside {@code [1, }{@value #MAX_DRAWS}{@code ]} or a seed that is not an integer.
+ * for {@code n} outside {@code [1, }{@value #MAX_DRAWS}{@code ]}, for more than {@value
+ * #MAX_NUMBERS} numbers in all ({@code n} times the coefficients) or a seed that is not an integer.
  */
 final class SampleHandler implements Route {
 
   static final String SUFFIX = "/sample";
   static final int MAX_DRAWS = 10_000;
+  /** The most numbers one answer holds (draws times coefficients), so that an answer stays a few MB. */
+  static final int MAX_NUMBERS = 1_000_000;
 
   private final ModelQueries queries;
   private final Forwarder forwarder;
@@ -36,7 +39,7 @@ final class SampleHandler implements Route {
     final String key = ModelRoutes.key(exchange, SUFFIX);
     final Map<String, String> params = Exchanges.queryParameters(exchange);
     final int n = Exchanges.intParameter(params, "n", 1, 1, MAX_DRAWS);
-    final long seed = seed(params);
+    final long seed = Exchanges.longParameter(params, "seed").orElseGet(() -> ThreadLocalRandom.current().nextLong());
     final Forwarder.Answer answer = forwarder.forward(exchange, key);
     if (answer == Forwarder.Answer.RELAYED) {
       return;
@@ -44,6 +47,10 @@ final class SampleHandler implements Route {
     final boolean stale = answer == Forwarder.Answer.HERE_STALE;
     final ServedModel model = (stale ? queries.staleServed(key) : queries.served(key))
         .orElseThrow(() -> HttpError.noModel(key));
+    if ((long) n * model.posterior().dimension() > MAX_NUMBERS) {
+      throw new HttpError(400, "n=" + n + " draws of " + model.posterior().dimension() + " coefficients are more than "
+          + MAX_NUMBERS + " numbers; at most " + MAX_NUMBERS / model.posterior().dimension() + " draws of this model");
+    }
     Exchanges.sendJson(exchange, 200, JsonBodies.draws(model, stale, seed, draws(model, n, seed)));
   }
 
@@ -57,15 +64,4 @@ final class SampleHandler implements Route {
     return draws;
   }
 
-  private static long seed(final Map<String, String> params) {
-    final String seed = params.get("seed");
-    if (seed == null) {
-      return ThreadLocalRandom.current().nextLong();
-    }
-    try {
-      return Long.parseLong(seed);
-    } catch (final NumberFormatException e) {
-      throw new HttpError(400, "seed must be an integer (a 64-bit long), got '" + seed + "'");
-    }
-  }
 }

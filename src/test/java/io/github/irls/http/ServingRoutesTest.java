@@ -284,6 +284,23 @@ class ServingRoutesTest {
     assertThat(tooManyArms.body()).contains("arms has 1001 keys; at most 1000");
   }
 
+  @Test
+  void shouldRefuseMoreDrawsThanAMillionNumbersOfAWideModel() throws Exception {
+    // Given a model of 200 features (201 coefficients)
+    models.put("wide", 1, Posterior.initial(200, 1.0, 1.0));
+
+    // When 10,000 draws (2,010,000 numbers) and 4,975 draws (999,975 numbers) are asked for
+    final HttpResponse<String> tooMany = get("/models/wide/sample?n=10000&seed=1");
+    final HttpResponse<String> most = get("/models/wide/sample?n=4975&seed=1");
+
+    // Then the first is refused saying how many this model allows, the second answered
+    assertThat(tooMany.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(tooMany.body()).get("error").asText())
+        .contains("n=10000 draws of 201 coefficients are more than 1000000 numbers; at most 4975 draws of this model");
+    assertThat(most.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(most.body()).get("draws")).hasSize(4975);
+  }
+
   /** P(arm a's eta is the highest) for independent normal etas: the integral of f_a * prod F_others. */
   static double probabilityBest(final int a, final double[] mu, final double[] sd) {
     final double from = mu[a] - 12 * sd[a];
