@@ -167,6 +167,7 @@ public final class IrlsApplication implements AutoCloseable {
       try {
         api = HttpApi.bind(config.httpHost(), config.httpPort(), security);
       } catch (final IOException | RuntimeException e) {
+        registry.ifPresent(SchemaRegistry::close); // its client's threads would outlive the failed start
         throw new IllegalStateException(
             "Cannot serve HTTP on " + config.httpHost() + ":" + config.httpPort() + ": " + e.getMessage(), e);
       }
