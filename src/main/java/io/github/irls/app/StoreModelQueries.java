@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -120,6 +121,20 @@ final class StoreModelQueries implements ModelQueries {
       return List.of();
     }
     return List.copyOf(sorted.subList(offset, (int) Math.min(sorted.size(), (long) offset + limit)));
+  }
+
+  /** The keys of the store's prefix scan alone, not of every model (a bandit's arms among many models). */
+  @Override
+  public List<String> keysWithPrefix(final String prefix) {
+    final TreeSet<String> keys = new TreeSet<>();
+    try (KeyValueIterator<String, ModelState> it = IrlsStores.models(streams).prefixScan(prefix, new StringSerializer())) {
+      while (it.hasNext()) {
+        keys.add(it.next().key);
+      }
+    } catch (final InvalidStateStoreException e) {
+      return List.of();
+    }
+    return List.copyOf(keys);
   }
 
   @Override

@@ -135,11 +135,7 @@ final class ChooseHandler implements Route {
   /** The keys of every model, here or elsewhere, that start with {@code prefix}, sorted; 404 when none. */
   private List<String> armsWithPrefix(final String prefix) throws IOException {
     final TreeSet<String> arms = new TreeSet<>();
-    for (final String key : queries.keys(0, Integer.MAX_VALUE)) {
-      if (key.startsWith(prefix)) {
-        arms.add(key);
-      }
-    }
+    arms.addAll(queries.keysWithPrefix(prefix));
     for (final String key : list.elsewhere(prefix).keySet()) {
       if (key.startsWith(prefix)) {
         arms.add(key);

@@ -14,6 +14,11 @@ public interface ModelQueries {
   /** Model keys in a stable order, {@code offset} and {@code limit} for paging. */
   List<String> keys(int offset, int limit);
 
+  /** The model keys that start with {@code prefix}, in order; by default those of {@link #keys}. */
+  default List<String> keysWithPrefix(final String prefix) {
+    return keys(0, Integer.MAX_VALUE).stream().filter(key -> key.startsWith(prefix)).toList();
+  }
+
   /**
    * Records sent to the dead-letter topic by the tasks this application hosts, by reason code (the
    * {@code irls.error.reason} header). Empty by default.
