@@ -48,8 +48,14 @@ final class ScoreHandler implements Route {
         .orElseThrow(() -> HttpError.noModel(key));
     ServingRequests.requireFeatures(request.vectors(), "features", key, model.features());
     final List<FactoredPosterior.LinearScore> scores = new ArrayList<>(request.vectors().size());
-    for (final double[] x : request.vectors()) {
-      scores.add(model.posterior().score(x, 0.0));
+    for (int i = 0; i < request.vectors().size(); i++) {
+      final FactoredPosterior.LinearScore score = model.posterior().score(request.vectors().get(i), 0.0);
+      if (!Double.isFinite(score.eta()) || !Double.isFinite(score.etaSe())) {
+        // finite features so large that b . x~ or its variance overflows: the scoring stream's SCORE_OVERFLOW
+        throw new HttpError(400, (request.vectors().size() == 1 ? "features" : "features[" + i + "]")
+            + " overflow the linear predictor of model '" + key + "' (eta or its standard error is not finite)");
+      }
+      scores.add(score);
     }
     Exchanges.sendJson(exchange, 200, JsonBodies.scores(model, stale, scores));
   }

@@ -224,6 +224,7 @@ class ServingRoutesTest {
       POST | /models/shop%2F7/score      | {"features": [[1, 2, 3], [1, 2]]}          | 400 | features[1] has 2 values; model 'shop/7' has 3 features
       POST | /models/shop%2F7/score      | {"features": [1, 2]}                       | 400 | features has 2 values; model 'shop/7' has 3 features
       POST | /models/shop%2F7/score      | {"features": [[1, 1e400, 3]]}              | 400 | features[0][1] is not a finite number
+      POST | /models/shop%2F7/score      | {"features": [[1, 2, 3], [1e308, -1e308, 1e308]]} | 400 | features[1] overflow the linear predictor of model 'shop/7'
       POST | /models/shop%2F7/score      | {"features": [[1, "2", 3]]}                | 400 | features[0][1] must be a number
       POST | /models/shop%2F7/score      | {"features": [[1, null, 3]]}               | 400 | features[0][1] must be a number
       POST | /models/shop%2F7/score      | {"features": []}                           | 400 | features must be a non-empty array
