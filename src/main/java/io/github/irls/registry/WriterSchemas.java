@@ -1,6 +1,7 @@
 package io.github.irls.registry;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Invalid}: it has one, but not an Avro schema that parses (a bad record).
  * </ul>
  *
+ * <p>Schemas are kept for good (the registry holds them); refusals only for the {@value
+ * #MAX_REFUSED} ids most recently asked about, since any record can carry a garbage id: an id
+ * forgotten is asked about again, and settled again, when it comes back.
+ *
  * <p>While an attempt has failed (unreachable, timeout, 5xx, 401/403), {@link #unavailable()} says
  * so and the failure is logged once when it starts, every minute while it lasts and once when the
  * registry answers again.
@@ -35,6 +40,8 @@ public final class WriterSchemas {
 
   private static final Logger LOG = LoggerFactory.getLogger(WriterSchemas.class);
   private static final long REMIND_EVERY_MS = 60_000;
+  /** The most ids whose refusal ({@link Missing}, {@link Invalid}) is kept. */
+  static final int MAX_REFUSED = 1_000;
 
   /** What is known of one id. */
   public sealed interface Entry permits Ready, Missing, Invalid, Waiting {
@@ -58,7 +65,15 @@ public final class WriterSchemas {
 
   private final SchemaRegistryClient client;
   private final LongSupplier clock;
+  /** Ids ready, being asked about, or waiting to be asked again; a refused id moves to {@link #refused}. */
   private final Map<Integer, Slot> slots = new ConcurrentHashMap<>();
+  /** Refusals, least recently asked about first; guarded by itself. */
+  private final Map<Integer, Entry> refused = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(final Map.Entry<Integer, Entry> eldest) {
+      return size() > MAX_REFUSED;
+    }
+  };
   private final Object outage = new Object();
   private long outageSinceMs = -1;
   private long lastReminderMs;
@@ -101,7 +116,16 @@ public final class WriterSchemas {
 
   /** What is known of {@code id} now; starts or repeats asking the registry when due. Never blocks. */
   public Entry get(final int id) {
-    final Slot slot = slots.computeIfAbsent(id, k -> new Slot());
+    final Slot slot = slots.get(id);
+    if (slot != null) {
+      return ask(id, slot);
+    }
+    final Entry refusal = refusal(id);
+    return refusal != null ? refusal : ask(id, slots.computeIfAbsent(id, k -> new Slot()));
+  }
+
+  /** What {@code slot} knows of {@code id}; starts or repeats asking the registry when due. */
+  private Entry ask(final int id, final Slot slot) {
     final Entry entry = slot.entry;
     if (entry.settled()) {
       return entry;
@@ -123,6 +147,10 @@ public final class WriterSchemas {
     final long deadline = System.nanoTime() + max.toNanos();
     Entry entry = get(id);
     final Slot slot = slots.get(id);
+    if (slot == null) {
+      // settled and moved to the refusals since
+      return entry.settled() ? entry : get(id);
+    }
     synchronized (slot) {
       while (!slot.entry.settled() && slot.asking) {
         final long left = deadline - System.nanoTime();
@@ -151,6 +179,19 @@ public final class WriterSchemas {
     return Optional.ofNullable(lastFailure);
   }
 
+  /** The number of ids about which something is kept: slots and refusals (tests). */
+  int keptIds() {
+    synchronized (refused) {
+      return slots.size() + refused.size();
+    }
+  }
+
+  private Entry refusal(final int id) {
+    synchronized (refused) {
+      return refused.get(id);
+    }
+  }
+
   /** The number of ids whose schema is kept. */
   public int cachedSchemas() {
     return (int) slots.values().stream().filter(s -> s.entry instanceof Ready).count();
@@ -170,6 +211,13 @@ public final class WriterSchemas {
           if (slot.failed) {
             slot.failed = false;
             recovered();
+          }
+          if (next instanceof Missing || next instanceof Invalid) {
+            // among the bounded refusals first, so that an asker who no longer finds the slot finds it there
+            synchronized (refused) {
+              refused.put(id, next);
+            }
+            slots.remove(id, slot);
           }
         }
         slot.notifyAll();

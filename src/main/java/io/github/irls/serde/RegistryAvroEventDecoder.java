@@ -4,6 +4,7 @@ import io.github.irls.avro.LabeledEvent;
 import io.github.irls.registry.Framing;
 import io.github.irls.registry.WriterSchemas;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,9 +32,11 @@ import org.apache.avro.io.ResolvingDecoder;
  * schema that cannot be read as {@code LabeledEvent} ({@code INCOMPATIBLE_SCHEMA}), bytes that are
  * not what their schema says ({@code UNDECODABLE_AVRO}).
  *
- * <p>The registry is never asked here: a schema not yet known raises {@link
- * SchemaRegistryUnavailableException}, and the topology lets a record through only once its
- * schema id is settled ({@link WriterSchemas#get}). Not thread-safe: one per processor.
+ * <p>The topology lets a record through only once its schema id is settled ({@link
+ * WriterSchemas#get}), so the registry is asked here only for an id whose refusal was forgotten
+ * since (they are kept for a bounded number of ids), waiting at most {@value #FORGOTTEN_WAIT_MS}
+ * ms; a schema still not known then raises {@link SchemaRegistryUnavailableException}. Not
+ * thread-safe: one per processor.
  */
 public final class RegistryAvroEventDecoder implements EventDecoder {
 
@@ -44,6 +47,8 @@ public final class RegistryAvroEventDecoder implements EventDecoder {
   private static final int OFFSET = READER.getField("offset").pos();
   private static final int EVENT_TIME = READER.getField("event_time").pos();
   private static final int EVENT_TIME_LONG_BRANCH = 1;
+  /** The longest wait for the registry to settle again an id whose refusal was forgotten. */
+  private static final long FORGOTTEN_WAIT_MS = 2_000;
 
   private final WriterSchemas schemas;
   private final AvroEventDecoder plain = new AvroEventDecoder();
@@ -74,24 +79,36 @@ public final class RegistryAvroEventDecoder implements EventDecoder {
     lastPlan.decode(bytes, into);
   }
 
+  /**
+   * How to read records of {@code id}: kept only for a writer schema the registry holds (their
+   * number is the registry's), never for an id it does not know, which any record can carry.
+   */
   private Plan plan(final int id) {
     final Plan kept = plans.get(id);
     if (kept != null) {
       return kept;
     }
-    final WriterSchemas.Entry entry = schemas.get(id);
-    final Plan plan;
-    if (entry instanceof WriterSchemas.Ready ready) {
-      plan = readerOf(id, ready.schema());
-    } else if (entry instanceof WriterSchemas.Missing missing) {
-      plan = refusal(EventDecodingException.Reason.UNKNOWN_SCHEMA_ID, missing.message());
-    } else if (entry instanceof WriterSchemas.Invalid invalid) {
-      plan = refusal(EventDecodingException.Reason.INCOMPATIBLE_SCHEMA, invalid.message());
-    } else {
-      throw new SchemaRegistryUnavailableException(((WriterSchemas.Waiting) entry).reason());
+    WriterSchemas.Entry entry = schemas.get(id);
+    if (!entry.settled()) {
+      // the gate let the record through settled, so its refusal was forgotten since (kept for a bounded
+      // number of ids): asked again, the registry answers as fast as it did then
+      entry = schemas.await(id, Duration.ofMillis(FORGOTTEN_WAIT_MS));
     }
-    plans.put(id, plan);
-    return plan;
+    if (entry instanceof WriterSchemas.Ready ready) {
+      final Plan plan = readerOf(id, ready.schema());
+      plans.put(id, plan);
+      return plan;
+    } else if (entry instanceof WriterSchemas.Missing missing) {
+      return refusal(EventDecodingException.Reason.UNKNOWN_SCHEMA_ID, missing.message());
+    } else if (entry instanceof WriterSchemas.Invalid invalid) {
+      return refusal(EventDecodingException.Reason.INCOMPATIBLE_SCHEMA, invalid.message());
+    }
+    throw new SchemaRegistryUnavailableException(((WriterSchemas.Waiting) entry).reason());
+  }
+
+  /** Plans kept (tests). */
+  int keptPlans() {
+    return plans.size();
   }
 
   private Plan readerOf(final int id, final Schema writer) {

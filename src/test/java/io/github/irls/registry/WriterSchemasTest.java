@@ -69,6 +69,36 @@ class WriterSchemasTest {
   }
 
   @Test
+  void shouldKeepTheRefusalsOfABoundedNumberOfIds() {
+    // Given a registered schema and 5,000 distinct ids the registry does not know (garbage ids)
+    final int known = stub.register("t-value", LabeledEvent.getClassSchema());
+    final WriterSchemas schemas = new WriterSchemas(client, clock::get);
+    schemas.await(known, WAIT);
+
+    // When each is asked about until settled (fifty at a time)
+    for (int first = 100_000; first < 105_000; first += 50) {
+      for (int id = first; id < first + 50; id++) {
+        schemas.get(id);
+      }
+      for (int id = first; id < first + 50; id++) {
+        assertThat(schemas.await(id, WAIT)).isInstanceOf(WriterSchemas.Missing.class);
+      }
+    }
+
+    // Then no more than the bound of refusals is kept beside the schema, which is kept for good
+    assertThat(schemas.keptIds()).isLessThanOrEqualTo(WriterSchemas.MAX_REFUSED + 1);
+    assertThat(schemas.cachedSchemas()).isEqualTo(1);
+    assertThat(schemas.get(known)).isInstanceOf(WriterSchemas.Ready.class);
+    assertThat(stub.lookups(known)).isEqualTo(1);
+
+    // and an id forgotten is asked about again and settled again, a recent one is not asked again
+    assertThat(schemas.await(100_000, WAIT)).isInstanceOf(WriterSchemas.Missing.class);
+    assertThat(stub.lookups(100_000)).isEqualTo(2);
+    assertThat(schemas.get(104_999)).isInstanceOf(WriterSchemas.Missing.class);
+    assertThat(stub.lookups(104_999)).isEqualTo(1);
+  }
+
+  @Test
   void shouldAskAgainOnlyAfterADoublingBackoffAndRecover() {
     // Given a registered schema and a registry that answers 503
     final int id = stub.register("t-value", LabeledEvent.getClassSchema());

@@ -148,6 +148,35 @@ class RegistryAvroEventDecoderTest {
   }
 
   @Test
+  void shouldKeepNoPlanForUnknownIdsAndRefuseAForgottenOneAgain() {
+    // Given a known schema and 2,000 distinct ids the registry does not know, each settled as the gate does
+    final int known = stub.register("events-value", LabeledEvent.getClassSchema());
+    final RegistryAvroEventDecoder decoder = decoderFor(known);
+    final byte[] good = Framing.frame(known, AvroSerde.of(LabeledEvent.class).encode(event(-1, 1.0)));
+    decoder.decode(good, new EventBuffer());
+
+    // When a record of each unknown id is decoded
+    for (int id = 100_000; id < 102_000; id++) {
+      if (id % 50 == 0) {
+        for (int ahead = id; ahead < id + 50; ahead++) {
+          schemas.get(ahead);
+        }
+      }
+      schemas.await(id, Duration.ofSeconds(5));
+      assertRefused(decoder, Framing.frame(id, new byte[] {0}), EventDecodingException.Reason.UNKNOWN_SCHEMA_ID,
+          "schema id " + id + " is not known");
+    }
+
+    // Then only the known schema's plan is kept
+    assertThat(decoder.keptPlans()).isEqualTo(1);
+
+    // and an id whose refusal the writer schemas have forgotten since is refused again, not taken for an outage
+    assertRefused(decoder, Framing.frame(100_000, new byte[] {0}), EventDecodingException.Reason.UNKNOWN_SCHEMA_ID,
+        "schema id 100000 is not known");
+    assertThat(stub.lookups(100_000)).isEqualTo(2);
+  }
+
+  @Test
   void shouldNeverTakeAnUnknownSchemaForABadRecord() {
     // Given an id whose schema could not be had (the registry is down)
     stub.mode(StubSchemaRegistry.Mode.UNAVAILABLE);
