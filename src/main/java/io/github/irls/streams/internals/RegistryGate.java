@@ -30,7 +30,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * windows, the same updates. Held records live in a store of the task (changelogged, so under
  * exactly-once they are committed with the input offsets that passed them: none is lost or read
  * twice across a crash), and a wall-clock punctuation lets them through, oldest first, as soon as
- * their schemas are settled; the registry is asked again with the {@link WriterSchemas} backoff. A
+ * their schemas are settled, at most {@value #MAX_RELEASE} a punctuation; the registry is asked again with the {@link WriterSchemas} backoff. A
  * released record carries its source position in the {@link SourcePosition} headers, since a
  * punctuation's context has none. While records are held, {@link WaitingRecords} says so: for
  * {@code /ready}, the metrics, and the end-of-data rule, which never takes held records for a
@@ -44,6 +44,12 @@ public final class RegistryGate extends ContextualProcessor<byte[], byte[], byte
   static final Duration RELEASE_INTERVAL = Duration.ofMillis(100);
   /** Held records read from the store at a time. */
   private static final int RELEASE_BATCH = 1_000;
+  /**
+   * The most held records let through by one punctuation, so that a long backlog does not keep the
+   * stream thread from polling (and its task from committing) for as long as it takes: the rest go
+   * at the next punctuations, one {@link #RELEASE_INTERVAL} apart.
+   */
+  public static final int MAX_RELEASE = 10_000;
 
   private final String specsTopic;
   private final String storeName;
@@ -51,6 +57,7 @@ public final class RegistryGate extends ContextualProcessor<byte[], byte[], byte
   private final String specsChild;
   private final WriterSchemas schemas;
   private final WaitingRecords waiting;
+  private final int maxRelease;
   private KeyValueStore<Long, byte[]> store;
   private int partition;
   private long held;
@@ -60,6 +67,16 @@ public final class RegistryGate extends ContextualProcessor<byte[], byte[], byte
 
   public RegistryGate(final String specsTopic, final String storeName, final String eventsChild,
       final String specsChild, final WriterSchemas schemas, final WaitingRecords waiting) {
+    this(specsTopic, storeName, eventsChild, specsChild, schemas, waiting, MAX_RELEASE);
+  }
+
+  /** With the most held records let through by one punctuation (tests). */
+  RegistryGate(final String specsTopic, final String storeName, final String eventsChild, final String specsChild,
+      final WriterSchemas schemas, final WaitingRecords waiting, final int maxRelease) {
+    if (maxRelease < 1) {
+      throw new IllegalArgumentException("maxRelease must be at least 1, got " + maxRelease);
+    }
+    this.maxRelease = maxRelease;
     this.specsTopic = Objects.requireNonNull(specsTopic, "specsTopic");
     this.storeName = storeName;
     this.eventsChild = eventsChild;
@@ -127,14 +144,19 @@ public final class RegistryGate extends ContextualProcessor<byte[], byte[], byte
     waiting.set(partition, held, context().currentSystemTimeMs());
   }
 
-  /** Lets the held records through, oldest first, up to the first whose schema is not settled. */
+  /**
+   * Lets the held records through, oldest first, up to the first whose schema is not settled and
+   * at most {@code maxRelease} of them.
+   */
   private void release(final long now) {
     boolean blocked = false;
-    while (held > 0 && !blocked) {
+    int released = 0;
+    while (held > 0 && !blocked && released < maxRelease) {
+      final int room = Math.min(RELEASE_BATCH, maxRelease - released);
       // collected first, released after the iterator is closed: nothing writes to a store under its own iterator
       final List<KeyValue<Long, HeldRecord>> batch = new ArrayList<>();
       try (KeyValueIterator<Long, byte[]> all = store.all()) {
-        while (all.hasNext() && batch.size() < RELEASE_BATCH) {
+        while (all.hasNext() && batch.size() < room) {
           final KeyValue<Long, byte[]> next = all.next();
           final HeldRecord r = HeldRecord.decode(next.value);
           if (!r.spec() && !settled(r.value(), false)) {
@@ -151,6 +173,7 @@ public final class RegistryGate extends ContextualProcessor<byte[], byte[], byte
         final HeldRecord r = next.value;
         store.delete(next.key);
         held--;
+        released++;
         final RecordHeaders headers = new RecordHeaders(r.headers().toArray());
         SourcePosition.stamp(headers, r.topic(), r.partition(), r.offset());
         context().forward(new Record<>(r.key(), r.value(), r.timestamp(), headers),

@@ -67,6 +67,10 @@ class RegistryGateTest {
   }
 
   private Task task(final WriterSchemas schemas, final WaitingRecords waiting) {
+    return task(schemas, waiting, RegistryGate.MAX_RELEASE);
+  }
+
+  private Task task(final WriterSchemas schemas, final WaitingRecords waiting, final int maxRelease) {
     final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     context.setCurrentSystemTimeMs(0);
     if (!store.isOpen()) {
@@ -74,7 +78,7 @@ class RegistryGateTest {
     }
     context.addStateStore(store);
     final RegistryGate gate = new RegistryGate(SPECS, "irls-registry-waiting", "irls-validate", "irls-specs",
-        schemas, waiting);
+        schemas, waiting, maxRelease);
     gate.init(context);
     return new Task(gate, context);
   }
@@ -124,6 +128,44 @@ class RegistryGateTest {
     assertThat(out.get(1).record().value()).isEqualTo(framed(id, 2));
     assertThat(out.get(2).record().timestamp()).isEqualTo(1_003);
     assertThat(after.total()).isZero();
+    assertThat(store.approximateNumEntries()).isZero();
+  }
+
+  @Test
+  void shouldReleaseABacklogLongerThanTheBoundOverSeveralPunctuationsInOrder() {
+    // Given a gate that releases at most three records a punctuation, and five held while the registry was down
+    final int id = stub.register("irls.events-value", EvolvedEvents.V2);
+    stub.mode(StubSchemaRegistry.Mode.UNAVAILABLE);
+    final WaitingRecords waiting = new WaitingRecords();
+    final WriterSchemas schemas = new WriterSchemas(client, clock::get);
+    final Task task = task(schemas, waiting, 3);
+    task.receive(EVENTS, 10, "a", framed(id, 1));
+    task.receive(EVENTS, 11, "b", framed(id, 2));
+    task.receive(SPECS, 3, "a", new byte[] {42});
+    task.receive(EVENTS, 12, "a", framed(id, 3));
+    task.receive(EVENTS, 13, "b", framed(id, 4));
+    assertThat(waiting.total()).isEqualTo(5);
+
+    // When the registry answers again and the gate punctuates
+    stub.mode(StubSchemaRegistry.Mode.UP);
+    clock.addAndGet(500);
+    schemas.await(id, Duration.ofSeconds(30));
+    task.punctuate();
+
+    // Then the three oldest went on, the other two still held
+    assertThat(task.context().forwarded()).extracting(f -> header(f.record(), SourcePosition.OFFSET_HEADER))
+        .containsExactly("10", "11", "3");
+    assertThat(waiting.total()).isEqualTo(2);
+
+    // When it punctuates again
+    task.punctuate();
+
+    // Then the rest went on after them, in order
+    assertThat(task.context().forwarded()).extracting(f -> header(f.record(), SourcePosition.OFFSET_HEADER))
+        .containsExactly("10", "11", "3", "12", "13");
+    assertThat(task.context().forwarded()).extracting(f -> f.childName().orElseThrow())
+        .containsExactly("irls-validate", "irls-validate", "irls-specs", "irls-validate", "irls-validate");
+    assertThat(waiting.total()).isZero();
     assertThat(store.approximateNumEntries()).isZero();
   }
 
