@@ -223,8 +223,8 @@ public final class IrlsTopology {
           @Override
           public DeadLetterProcessor get() {
             return new DeadLetterProcessor(
-                DEAD_LETTER_COUNTS_STORE, MODEL_DEAD_LETTERS_STORE, WINDOWS_STORE, SPECS_STORE, HEADER_REASON, HEADER_MESSAGE, HEADER_SOURCE_TOPIC,
-                HEADER_SOURCE_PARTITION, HEADER_SOURCE_OFFSET);
+                DEAD_LETTER_COUNTS_STORE, MODEL_DEAD_LETTERS_STORE, WINDOWS_STORE, SPECS_STORE, HEADER_REASON,
+                HEADER_MESSAGE);
           }
 
           @Override

@@ -28,9 +28,6 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
   private final String specsStoreName;
   private final String reasonHeader;
   private final String messageHeader;
-  private final String topicHeader;
-  private final String partitionHeader;
-  private final String offsetHeader;
   private KeyValueStore<String, Long> counts;
   private KeyValueStore<String, byte[]> keyCounts;
   private WindowStore windows;
@@ -42,19 +39,13 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
       final String windowsStoreName,
       final String specsStoreName,
       final String reasonHeader,
-      final String messageHeader,
-      final String topicHeader,
-      final String partitionHeader,
-      final String offsetHeader) {
+      final String messageHeader) {
     this.countsStoreName = countsStoreName;
     this.keyCountsStoreName = keyCountsStoreName;
     this.windowsStoreName = windowsStoreName;
     this.specsStoreName = specsStoreName;
     this.reasonHeader = reasonHeader;
     this.messageHeader = messageHeader;
-    this.topicHeader = topicHeader;
-    this.partitionHeader = partitionHeader;
-    this.offsetHeader = offsetHeader;
   }
 
   @Override
@@ -81,18 +72,15 @@ public final class DeadLetterProcessor extends ContextualProcessor<byte[], Rejec
     }
 
     final Headers headers = new RecordHeaders(record.headers().toArray());
-    headers.remove(reasonHeader).remove(messageHeader).remove(topicHeader).remove(partitionHeader)
-        .remove(offsetHeader);
+    // a source position the record carries is replaced by the one found below, or dropped when none is
+    headers.remove(reasonHeader).remove(messageHeader).remove(SourcePosition.TOPIC_HEADER)
+        .remove(SourcePosition.PARTITION_HEADER).remove(SourcePosition.OFFSET_HEADER);
     headers.add(reasonHeader, utf8(reason));
     final String message = rejection.message() == null ? "" : rejection.message();
     headers.add(messageHeader,
         utf8(message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message));
     final Optional<SourcePosition.Position> source = SourcePosition.of(context(), record.headers());
-    if (source.isPresent()) {
-      headers.add(topicHeader, utf8(source.get().topic()));
-      headers.add(partitionHeader, utf8(Integer.toString(source.get().partition())));
-      headers.add(offsetHeader, utf8(Long.toString(source.get().offset())));
-    }
+    source.ifPresent(p -> SourcePosition.stamp(headers, p.topic(), p.partition(), p.offset()));
     context().forward(new Record<>(record.key(), rejection.rawValue(), record.timestamp(), headers));
   }
 
