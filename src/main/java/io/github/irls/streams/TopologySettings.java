@@ -298,21 +298,9 @@ public record TopologySettings(
       return this;
     }
 
-    /** Publish updates as plain Avro binary (the default). */
-    public Builder plainOutput() {
-      outputSchemaId = OptionalInt.empty();
-      return this;
-    }
-
     /** Score the requests of {@code value}'s input topic against the stored models. */
     public Builder scoring(final ScoringStream value) {
       scoring = Optional.of(value);
-      return this;
-    }
-
-    /** No scoring stream (the default). */
-    public Builder noScoring() {
-      scoring = Optional.empty();
       return this;
     }
 

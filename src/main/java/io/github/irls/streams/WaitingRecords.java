@@ -21,7 +21,7 @@ public final class WaitingRecords {
   }
 
   /** Records held back by the task of events partition {@code partition}. */
-  public long held(final int partition) {
+  private long held(final int partition) {
     return held.getOrDefault(partition, 0L);
   }
 
