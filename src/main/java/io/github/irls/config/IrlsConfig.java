@@ -697,12 +697,7 @@ public final class IrlsConfig extends AbstractConfig {
     if (urls.isEmpty()) {
       return Optional.empty();
     }
-    final TlsMaterial tls = new TlsMaterial(
-        Optional.ofNullable(getString(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG)),
-        password(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG), getString(SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG),
-        Optional.ofNullable(getString(SCHEMA_REGISTRY_KEYSTORE_LOCATION_CONFIG)),
-        password(SCHEMA_REGISTRY_KEYSTORE_PASSWORD_CONFIG), getString(SCHEMA_REGISTRY_KEYSTORE_TYPE_CONFIG),
-        password(SCHEMA_REGISTRY_KEY_PASSWORD_CONFIG));
+    final TlsMaterial tls = tlsMaterial("schema.registry.ssl.");
     return Optional.of(new RegistrySettings(
         urls.stream().map(u -> URI.create(u.trim())).toList(),
         password(SCHEMA_REGISTRY_USER_INFO_CONFIG), tls,
@@ -710,6 +705,18 @@ public final class IrlsConfig extends AbstractConfig {
         Duration.ofMillis(getLong(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG)),
         Duration.ofMillis(getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MS_CONFIG)),
         Duration.ofMillis(getLong(SCHEMA_REGISTRY_RETRY_BACKOFF_MAX_MS_CONFIG))));
+  }
+
+  /**
+   * The key and trust stores of the options named {@code prefix} + {@code keystore.location} and so
+   * on, as Kafka's clients name theirs ({@code schema.registry.ssl.}, {@code http.ssl.}).
+   */
+  private TlsMaterial tlsMaterial(final String prefix) {
+    return new TlsMaterial(
+        Optional.ofNullable(getString(prefix + "truststore.location")), password(prefix + "truststore.password"),
+        getString(prefix + "truststore.type"),
+        Optional.ofNullable(getString(prefix + "keystore.location")), password(prefix + "keystore.password"),
+        getString(prefix + "keystore.type"), password(prefix + "key.password"));
   }
 
   private Optional<String> password(final String name) {
@@ -863,11 +870,7 @@ public final class IrlsConfig extends AbstractConfig {
     if (keystore == null) {
       return HttpSecurity.plain(auth);
     }
-    final TlsMaterial material = new TlsMaterial(
-        Optional.ofNullable(getString(HTTP_SSL_TRUSTSTORE_LOCATION_CONFIG)),
-        password(HTTP_SSL_TRUSTSTORE_PASSWORD_CONFIG), getString(HTTP_SSL_TRUSTSTORE_TYPE_CONFIG),
-        Optional.of(keystore), password(HTTP_SSL_KEYSTORE_PASSWORD_CONFIG), getString(HTTP_SSL_KEYSTORE_TYPE_CONFIG),
-        password(HTTP_SSL_KEY_PASSWORD_CONFIG));
+    final TlsMaterial material = tlsMaterial("http.ssl.");
     try {
       return HttpSecurity.tls(material, auth);
     } catch (final IllegalArgumentException e) {
@@ -1039,8 +1042,7 @@ public final class IrlsConfig extends AbstractConfig {
               + SCHEMA_REGISTRY_USER_INFO_CONFIG);
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-          // not echoed either: a value that is no URL may still hold a secret
-          throw new ConfigException(name, "(hidden)", "Value must be http:// or https:// URLs with a host");
+          throw new ConfigException(name, text, "Value must be http:// or https:// URLs with a host");
         }
       }
     }
