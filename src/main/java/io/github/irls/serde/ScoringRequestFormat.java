@@ -23,10 +23,11 @@ import java.util.stream.Collectors;
  * <pre>{"request_id":"r-17","features":[0.5,-1.2],"offset":0.0}</pre>
  *
  * <p>In JSON, {@code request_id} (a string) and {@code features} (an array of numbers) are
- * required, {@code offset} (a number, default 0) is optional and {@code null} means absent; unknown
- * or duplicate fields, other types and trailing content are refused, as for events. What needs the
- * key's model (the feature count) or is a matter of value (an empty request id, a non-finite
- * number in Avro) is checked by the scoring processor, not here. Thread-safe.
+ * required, {@code offset} (a number, default 0) is optional and {@code null} means absent, but for
+ * a {@code null} {@code request_id}, read as an empty one; unknown or duplicate fields, other types
+ * and trailing content are refused, as for events. What needs the key's model (the feature count)
+ * or is a matter of value (an empty or null request id, a non-finite number in Avro) is checked by
+ * the scoring processor, not here. Thread-safe.
  */
 public enum ScoringRequestFormat {
   /** Avro binary of {@link ScoringRequest}. */
@@ -124,10 +125,12 @@ public enum ScoringRequestFormat {
       token = parser.nextToken();
       switch (name) {
         case REQUEST_ID -> {
-          if (token != JsonToken.VALUE_NULL) {
-            if (token != JsonToken.VALUE_STRING) {
-              throw invalid("field 'request_id' must be a string, got " + JsonEventDecoder.kind(parser, token), null);
-            }
+          if (token == JsonToken.VALUE_NULL) {
+            // a request that names no id, as "" does: the scoring processor dead-letters it as MISSING_REQUEST_ID
+            requestId = "";
+          } else if (token != JsonToken.VALUE_STRING) {
+            throw invalid("field 'request_id' must be a string, got " + JsonEventDecoder.kind(parser, token), null);
+          } else {
             requestId = parser.getText();
           }
         }

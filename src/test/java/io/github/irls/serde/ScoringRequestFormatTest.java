@@ -37,6 +37,17 @@ class ScoringRequestFormatTest {
     assertThat(ScoringRequestFormat.JSON.decode(nullOffset).getOffset()).isZero();
   }
 
+  @Test
+  void shouldReadANullRequestIdAsAnEmptyOne() {
+    // Given JSON requests with a null request id and an empty one
+    final byte[] nullId = "{\"request_id\":null,\"features\":[1]}".getBytes(StandardCharsets.UTF_8);
+    final byte[] emptyId = "{\"request_id\":\"\",\"features\":[1]}".getBytes(StandardCharsets.UTF_8);
+
+    // When / Then both are read with an empty id (which the scoring processor refuses as MISSING_REQUEST_ID)
+    assertThat(ScoringRequestFormat.JSON.decode(nullId).getRequestId()).isEmpty();
+    assertThat(ScoringRequestFormat.JSON.decode(emptyId).getRequestId()).isEmpty();
+  }
+
   @ParameterizedTest
   @EnumSource(ScoringRequestFormat.class)
   void shouldRefuseAMissingValueAsSuch(final ScoringRequestFormat format) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The scoring stream: requests on the scoring topic answered from the models store, each
@@ -271,6 +272,25 @@ class IrlsTopologyScoringTest {
       assertThat(header(dead.headers(), IrlsTopology.HEADER_REASON))
           .isEqualTo(DeadLetterReason.UNDECODABLE_SCORING_REQUEST.name());
       assertThat(header(dead.headers(), IrlsTopology.HEADER_MESSAGE)).contains("ScoringRequest");
+      assertThat(h.predictions.isEmpty()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"{\"request_id\":null,\"features\":[1,2,3]}", "{\"request_id\":\"\",\"features\":[1,2,3]}"})
+  void shouldDeadLetterAJsonRequestWithANullOrEmptyIdAsMissingItsId(final String json) {
+    try (Harness h = new Harness(settings(ScoringRequestFormat.JSON))) {
+      // Given a model of three features for key m
+      learn(h, "m", WINDOW, 3, 1_000);
+
+      // When a request whose id is null or empty arrives
+      h.scoringRequests.pipeInput(utf8("m"), json.getBytes(StandardCharsets.UTF_8), 9_000);
+
+      // Then it is dead-lettered as missing its request id, as received, and nothing is predicted
+      final TestRecord<byte[], byte[]> dead = h.deadLetters.readRecord();
+      assertThat(header(dead.headers(), IrlsTopology.HEADER_REASON))
+          .isEqualTo(DeadLetterReason.MISSING_REQUEST_ID.name());
+      assertThat(dead.value()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
       assertThat(h.predictions.isEmpty()).isTrue();
     }
   }
