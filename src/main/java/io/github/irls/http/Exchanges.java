@@ -48,22 +48,28 @@ final class Exchanges {
   /**
    * The request's body, at most {@code limit} bytes: 413 when it is longer (said by its {@code
    * Content-Length} or found while reading), 400 when there is none.
+   *
+   * <p>A body that is refused is read to its end (up to {@link #DISCARD_LIMIT} bytes) before the
+   * 413 is sent: a socket closed with unread bytes is reset, and the reset can reach the client
+   * before the 413 it has not yet read, so it would see a broken connection instead of the answer.
    */
   static byte[] body(final HttpExchange exchange, final int limit) throws IOException {
     final String declared = exchange.getRequestHeaders().getFirst("Content-Length");
     if (declared != null) {
+      final long length;
       try {
-        if (Long.parseLong(declared.trim()) > limit) {
-          throw tooLarge(limit);
-        }
+        length = Long.parseLong(declared.trim());
       } catch (final NumberFormatException e) {
         throw new HttpError(400, "Content-Length is not a number: " + declared);
+      }
+      if (length > limit) {
+        throw refused(exchange, limit);
       }
     }
     try (InputStream in = exchange.getRequestBody()) {
       final byte[] body = in.readNBytes(limit + 1);
       if (body.length > limit) {
-        throw tooLarge(limit);
+        throw refused(exchange, limit);
       }
       if (body.length == 0) {
         throw new HttpError(400, "the request has no body; send JSON");
@@ -72,8 +78,28 @@ final class Exchanges {
     }
   }
 
-  private static HttpError tooLarge(final int limit) {
+  /** The most bytes of a refused body that are read and thrown away; past them the connection is closed. */
+  static final long DISCARD_LIMIT = 64L << 20;
+
+  private static HttpError refused(final HttpExchange exchange, final int limit) throws IOException {
+    if (!discardToEnd(exchange.getRequestBody())) {
+      exchange.getResponseHeaders().set("Connection", "close");
+    }
     return new HttpError(413, "the request body is larger than " + limit + " bytes");
+  }
+
+  /** Reads {@code in} to its end unless that is more than {@link #DISCARD_LIMIT} bytes; whether it got there. */
+  private static boolean discardToEnd(final InputStream in) throws IOException {
+    final byte[] sink = new byte[64 * 1024];
+    long discarded = 0;
+    while (discarded <= DISCARD_LIMIT) {
+      final int read = in.read(sink);
+      if (read < 0) {
+        return true;
+      }
+      discarded += read;
+    }
+    return false;
   }
 
   static Map<String, String> queryParameters(final HttpExchange exchange) {

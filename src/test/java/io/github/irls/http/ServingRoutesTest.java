@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -283,6 +285,22 @@ class ServingRoutesTest {
     assertThat(tooMany.body()).contains("features has 10001 vectors; at most 10000");
     assertThat(tooManyArms.statusCode()).isEqualTo(400);
     assertThat(tooManyArms.body()).contains("arms has 1001 keys; at most 1000");
+  }
+
+  @Test
+  void shouldAnswerEveryOversizedBodyWith413RatherThanABrokenConnection() throws Exception {
+    // Given bodies of 4 MiB, refused by their Content-Length before a byte of them is read
+    final String huge = "{\"features\": [[" + "1,".repeat(2 * ServingRequests.MAX_BODY_BYTES) + "1]]}";
+
+    // When twenty are sent one after another on the client's kept-alive connections
+    final List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      statuses.add(post("/models/shop%2F7/score", huge).statusCode());
+    }
+
+    // Then each gets its 413: the server read each body to its end before answering, so no
+    // connection was reset under an answer the client had not read yet
+    assertThat(statuses).containsOnly(413).hasSize(20);
   }
 
   @Test
