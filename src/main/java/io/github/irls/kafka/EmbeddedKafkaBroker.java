@@ -120,7 +120,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (final IOException e) {
       throw new UncheckedIOException("Cannot create the broker's data directory: " + e.getMessage(), e);
     }
-    final int controllerPort = freePort();
+    final int controllerPort = freePortOtherThan(port);
     final Map<String, String> props = brokerProperties(port, controllerPort, dataDir);
     props.putAll(settings.brokerProperties());
 
@@ -241,6 +241,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (final IOException e) {
       throw new UncheckedIOException("Cannot find a free port: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A free port that is not {@code taken}: the client port's socket is closed before this one is
+   * opened, so the system may hand out the same number again (CI saw it: "Each listener must have a
+   * different port").
+   */
+  private static int freePortOtherThan(final int taken) {
+    int port = freePort();
+    while (port == taken) {
+      port = freePort();
+    }
+    return port;
   }
 
   /** Fails fast: a broker that cannot bind its port takes seconds to give up, logging stack traces. */
