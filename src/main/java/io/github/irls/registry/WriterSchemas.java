@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
@@ -30,7 +31,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Schemas are kept for good (the registry holds them); refusals only for the {@value
  * #MAX_REFUSED} ids most recently asked about, since any record can carry a garbage id: an id
- * forgotten is asked about again, and settled again, when it comes back.
+ * forgotten is asked about again, and settled again, when it comes back. Likewise at most {@value
+ * #MAX_UNSETTLED} ids are asked about (or wait to be asked again) at a time: while the registry is
+ * down every id of every record held is unsettled, and garbage ids must neither grow memory nor
+ * send a storm of requests at the registry when it is back. An id past the bound is {@link
+ * Waiting} without being asked, and is asked about once others have settled.
  *
  * <p>While an attempt has failed (unreachable, timeout, 5xx, 401/403), {@link #unavailable()} says
  * so and the failure is logged once when it starts, every minute while it lasts and once when the
@@ -42,6 +47,8 @@ public final class WriterSchemas {
   private static final long REMIND_EVERY_MS = 60_000;
   /** The most ids whose refusal ({@link Missing}, {@link Invalid}) is kept. */
   static final int MAX_REFUSED = 1_000;
+  /** The most ids asked about, or waiting to be asked again, at a time. */
+  static final int MAX_UNSETTLED = 1_000;
 
   /** What is known of one id. */
   public sealed interface Entry permits Ready, Missing, Invalid, Waiting {
@@ -74,6 +81,9 @@ public final class WriterSchemas {
       return size() > MAX_REFUSED;
     }
   };
+  /** Slots whose entry is not settled yet. */
+  private final AtomicInteger unsettled = new AtomicInteger();
+  private final int maxUnsettled;
   private final Object outage = new Object();
   private long outageSinceMs = -1;
   private long lastReminderMs;
@@ -95,8 +105,14 @@ public final class WriterSchemas {
 
   /** With a clock for the backoff (tests). */
   public WriterSchemas(final SchemaRegistryClient client, final LongSupplier clock) {
+    this(client, clock, MAX_UNSETTLED);
+  }
+
+  /** With a clock and a bound on the ids unsettled at a time (tests). */
+  WriterSchemas(final SchemaRegistryClient client, final LongSupplier clock, final int maxUnsettled) {
     this.client = client;
     this.clock = clock;
+    this.maxUnsettled = maxUnsettled;
   }
 
   /**
@@ -121,7 +137,17 @@ public final class WriterSchemas {
       return ask(id, slot);
     }
     final Entry refusal = refusal(id);
-    return refusal != null ? refusal : ask(id, slots.computeIfAbsent(id, k -> new Slot()));
+    if (refusal != null) {
+      return refusal;
+    }
+    if (unsettled.get() >= maxUnsettled) {
+      return new Waiting("more than " + maxUnsettled + " schema ids wait for the schema registry; id " + id
+          + " is asked about once some of them are settled");
+    }
+    return ask(id, slots.computeIfAbsent(id, k -> {
+      unsettled.incrementAndGet();
+      return new Slot();
+    }));
   }
 
   /** What {@code slot} knows of {@code id}; starts or repeats asking the registry when due. */
@@ -208,6 +234,7 @@ public final class WriterSchemas {
         slot.asking = false;
         if (next != null) {
           slot.entry = next;
+          unsettled.decrementAndGet();
           if (slot.failed) {
             slot.failed = false;
             recovered();

@@ -99,6 +99,38 @@ class WriterSchemasTest {
   }
 
   @Test
+  void shouldAskAboutABoundedNumberOfIdsAtATimeWhileTheRegistryIsDown() {
+    // Given a registry that answers 503, and as many ids asked about as may be unsettled at a time
+    // (20 here; the application's bound is WriterSchemas.MAX_UNSETTLED)
+    stub.mode(StubSchemaRegistry.Mode.UNAVAILABLE);
+    final int bound = 20;
+    final WriterSchemas schemas = new WriterSchemas(client, clock::get, bound);
+    for (int id = 1; id <= bound; id++) {
+      assertThat(schemas.await(id, WAIT).settled()).isFalse();
+    }
+
+    // When one more id is asked about
+    final WriterSchemas.Entry extra = schemas.get(5_000);
+
+    // Then it waits without the registry being asked, saying why, and nothing more is kept
+    assertThat(extra).isInstanceOfSatisfying(WriterSchemas.Waiting.class,
+        w -> assertThat(w.reason()).contains("more than 20 schema ids wait"));
+    assertThat(stub.lookups(5_000)).isZero();
+    assertThat(schemas.keptIds()).isEqualTo(bound);
+
+    // When the registry answers again and the ids asked about are settled (none is registered)
+    stub.mode(StubSchemaRegistry.Mode.UP);
+    clock.addAndGet(2_000);
+    for (int id = 1; id <= bound; id++) {
+      assertThat(schemas.await(id, WAIT)).isInstanceOf(WriterSchemas.Missing.class);
+    }
+
+    // Then the id past the bound is asked about and settled too
+    assertThat(schemas.await(5_000, WAIT)).isInstanceOf(WriterSchemas.Missing.class);
+    assertThat(stub.lookups(5_000)).isEqualTo(1);
+  }
+
+  @Test
   void shouldAskAgainOnlyAfterADoublingBackoffAndRecover() {
     // Given a registered schema and a registry that answers 503
     final int id = stub.register("t-value", LabeledEvent.getClassSchema());
