@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,6 +51,8 @@ final class Harness implements AutoCloseable {
   final TestInputTopic<byte[], byte[]> scoringRequests;
   final TestOutputTopic<String, Prediction> predictions;
   private final AvroSerde<LabeledEvent> eventSerde = AvroSerde.of(LabeledEvent.class);
+  /** The state directory made for this harness alone, deleted on close. */
+  private final Path stateDir;
   /**
    * What the topology is told of its input: since when it has been confirmed caught up. The driver
    * processes every record it is given at once, so by default the input is caught up all along;
@@ -61,17 +65,17 @@ final class Harness implements AutoCloseable {
   }
 
   Harness(final TopologySettings settings, final StepListener steps) {
-    this(settings, steps, Optional.empty(), newStateDir());
+    this(settings, steps, Optional.empty());
   }
 
-  /** A topology reading events framed for a schema registry through {@code registry}, its state in {@code stateDir}. */
-  Harness(final TopologySettings settings, final RegistryInput registry, final Path stateDir) {
-    this(settings, StepListener.NONE, Optional.of(registry), stateDir);
+  /** A topology reading events framed for a schema registry through {@code registry}. */
+  Harness(final TopologySettings settings, final RegistryInput registry) {
+    this(settings, StepListener.NONE, Optional.of(registry));
   }
 
-  private Harness(final TopologySettings settings, final StepListener steps, final Optional<RegistryInput> registry,
-      final Path stateDir) {
+  private Harness(final TopologySettings settings, final StepListener steps, final Optional<RegistryInput> registry) {
     this.settings = settings;
+    this.stateDir = newStateDir();
     final Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "irls-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -94,7 +98,7 @@ final class Harness implements AutoCloseable {
         .orElse(null);
   }
 
-  static Path newStateDir() {
+  private static Path newStateDir() {
     try {
       return Files.createTempDirectory("irls-ttd");
     } catch (final IOException e) {
@@ -204,5 +208,11 @@ final class Harness implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
+    // the driver empties its application's directory but leaves the one it was given: a thousand a build
+    try (Stream<Path> paths = Files.walk(stateDir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (final IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -115,7 +115,7 @@ class IrlsTopologyRegistryTest {
     // When both run through the topology
     final List<CoefficientUpdate> expected = plainUpdates(inputs);
     final List<CoefficientUpdate> framed;
-    try (Harness h = new Harness(settings(EventFormat.REGISTRY_AVRO), registry(), Harness.newStateDir())) {
+    try (Harness h = new Harness(settings(EventFormat.REGISTRY_AVRO), registry())) {
       sendFramed(h, inputs, id);
       framed = h.drainUpdates();
       assertThat(h.deadLetters.isEmpty()).isTrue();
@@ -134,7 +134,7 @@ class IrlsTopologyRegistryTest {
     final int id = stub.register("irls.events-value", EvolvedEvents.V2);
     stub.mode(StubSchemaRegistry.Mode.UNAVAILABLE);
     final RegistryInput registry = registry();
-    try (Harness h = new Harness(settings(EventFormat.REGISTRY_AVRO), registry, Harness.newStateDir())) {
+    try (Harness h = new Harness(settings(EventFormat.REGISTRY_AVRO), registry)) {
       sendFramed(h, inputs.subList(0, 10), id);
       h.sendRaw(Harness.utf8("a"), new byte[] {7, 7, 7}, inputs.get(10).timestamp(), null);
       sendFramed(h, inputs.subList(10, inputs.size()), id);
@@ -173,7 +173,7 @@ class IrlsTopologyRegistryTest {
     final int own = stub.register("irls.events-value", LabeledEvent.getClassSchema());
     final int noLabel = stub.register("irls.events-value", EvolvedEvents.WITHOUT_LABEL);
     final byte[] plain = AvroSerde.of(LabeledEvent.class).encode(Harness.event(new double[] {1, 2}, 1));
-    try (Harness h = new Harness(settings(EventFormat.REGISTRY_AVRO), registry(), Harness.newStateDir())) {
+    try (Harness h = new Harness(settings(EventFormat.REGISTRY_AVRO), registry())) {
       h.sendRaw(Harness.utf8("a"), Framing.frame(own, plain), 1_000, null);
       h.sendRaw(Harness.utf8("a"), plain, 1_001, null);
       h.sendRaw(Harness.utf8("a"), Framing.frame(4242, plain), 1_002, null);
