@@ -247,7 +247,10 @@ class IrlsTopologyScoringTest {
   static Stream<Arguments> badJson() {
     return Stream.of(
         Arguments.of("not JSON", "{\"request_id\":"),
-        Arguments.of("no request id", "{\"features\":[1,2,3]}"),
+        Arguments.of("not an object", "[1,2,3]"),
+        Arguments.of("an empty object", "{}"),
+        Arguments.of("features not an array, and no request id", "{\"features\":7}"),
+        Arguments.of("features not an array", "{\"request_id\":\"a\",\"features\":{\"x\":1}}"),
         Arguments.of("request id a number", "{\"request_id\":7,\"features\":[1,2,3]}"),
         Arguments.of("no features", "{\"request_id\":\"a\"}"),
         Arguments.of("a feature a string", "{\"request_id\":\"a\",\"features\":[1,\"2\",3]}"),
@@ -277,19 +280,25 @@ class IrlsTopologyScoringTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"{\"request_id\":null,\"features\":[1,2,3]}", "{\"request_id\":\"\",\"features\":[1,2,3]}"})
-  void shouldDeadLetterAJsonRequestWithANullOrEmptyIdAsMissingItsId(final String json) {
+  @ValueSource(strings = {
+      "{\"request_id\":null,\"features\":[1,2,3]}",
+      "{\"request_id\":\"\",\"features\":[1,2,3]}",
+      "{\"features\":[1,2,3]}",
+      "{\"offset\":0.5,\"features\":[1,2,3]}"})
+  void shouldDeadLetterAJsonRequestWithANullEmptyOrAbsentIdAsMissingItsId(final String json) {
     try (Harness h = new Harness(settings(ScoringRequestFormat.JSON))) {
       // Given a model of three features for key m
       learn(h, "m", WINDOW, 3, 1_000);
 
-      // When a request whose id is null or empty arrives
+      // When a request whose id is null, empty or not there at all arrives
       h.scoringRequests.pipeInput(utf8("m"), json.getBytes(StandardCharsets.UTF_8), 9_000);
 
-      // Then it is dead-lettered as missing its request id, as received, and nothing is predicted
+      // Then it is dead-lettered as missing its request id (which says what to fix), as received, and
+      // nothing is predicted
       final TestRecord<byte[], byte[]> dead = h.deadLetters.readRecord();
       assertThat(header(dead.headers(), IrlsTopology.HEADER_REASON))
           .isEqualTo(DeadLetterReason.MISSING_REQUEST_ID.name());
+      assertThat(header(dead.headers(), IrlsTopology.HEADER_MESSAGE)).contains("request_id");
       assertThat(dead.value()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
       assertThat(h.predictions.isEmpty()).isTrue();
     }
