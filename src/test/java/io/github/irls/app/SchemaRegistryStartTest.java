@@ -56,7 +56,8 @@ class SchemaRegistryStartTest {
     final Optional<SchemaRegistry> registry = SchemaRegistry.start(config);
     try {
       // Then each schema is registered under its own topic's subject, and the settings carry both ids
-      assertThat(stub.requests()).contains("POST /subjects/updates-value/versions", "POST /subjects/answers-value/versions");
+      assertThat(stub.requests())
+          .contains("POST /subjects/updates-value/versions", "POST /subjects/answers-value/versions");
       final int updateId = stub.register("updates-value", CoefficientUpdate.getClassSchema());
       final int predictionId = stub.register("answers-value", Prediction.getClassSchema());
       assertThat(predictionId).isNotEqualTo(updateId);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -25,7 +26,8 @@ import org.apache.avro.Schema;
  * A small in-JVM stand-in for a schema registry's REST API (Confluent's, as Apicurio's
  * compatibility API serves it), for the error paths that a real registry cannot be made to take on
  * demand: it can answer 503, stall past a client's timeout, demand basic authentication, hold
- * ids it was told to forget, or refuse to register under one subject (as an incompatible schema is). The real-registry tests run Apicurio Registry itself.
+ * ids it was told to forget, or refuse to register under one subject (as an incompatible schema
+ * is). The real-registry tests run Apicurio Registry itself.
  *
  * <p>{@code GET /schemas/ids/{id}}, {@code POST /subjects/{s}} (lookup) and {@code POST
  * /subjects/{s}/versions} (register), with Confluent's error codes.
@@ -50,7 +52,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
   private final Map<String, Integer> subjects = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
   private final List<String> requests = new CopyOnWriteArrayList<>();
-  private final java.util.Set<String> refused = ConcurrentHashMap.newKeySet();
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private volatile Mode mode = Mode.UP;
   private volatile String userInfo;
   private volatile long stallMillis = 3_000;
