@@ -181,8 +181,10 @@ public final class IrlsApplication implements AutoCloseable {
     try {
       app = new IrlsApplication(config,
           topology == null
-              ? IrlsTopology.build(config.topologySettings(SchemaRegistry.outputSchemaId(registry)), steps, watch,
-                  registry.flatMap(SchemaRegistry::input))
+              ? IrlsTopology.build(
+                  config.topologySettings(SchemaRegistry.outputSchemaId(registry),
+                      SchemaRegistry.predictionSchemaId(registry)),
+                  steps, watch, registry.flatMap(SchemaRegistry::input))
               : topology,
           applicationServer, registry);
     } catch (final RuntimeException e) {

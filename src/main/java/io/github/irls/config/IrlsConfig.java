@@ -84,9 +84,11 @@ public final class IrlsConfig extends AbstractConfig {
 
   public static final String OUTPUT_FORMAT_CONFIG = "output.format";
   public static final String OUTPUT_FORMAT_DOC =
-      "Encoding of the coefficient updates: avro (Avro binary of CoefficientUpdate) or registry-avro"
-          + " (CoefficientUpdate registered under the subject <output.topic>-value at start, or found registered,"
-          + " and every update framed with its id; needs schema.registry.url).";
+      "Encoding of the coefficient updates and of the predictions: avro (Avro binary of CoefficientUpdate and"
+          + " Prediction) or registry-avro (CoefficientUpdate registered under the subject <output.topic>-value at"
+          + " start, or found registered, and every update framed with its id; with scoring.input.topic, Prediction"
+          + " likewise under <predictions.topic>-value and every prediction framed with its id; needs"
+          + " schema.registry.url).";
 
   public static final String SCORING_INPUT_TOPIC_CONFIG = "scoring.input.topic";
   public static final String SCORING_INPUT_TOPIC_DOC =
@@ -101,9 +103,10 @@ public final class IrlsConfig extends AbstractConfig {
 
   public static final String PREDICTIONS_TOPIC_CONFIG = "predictions.topic";
   public static final String PREDICTIONS_TOPIC_DOC =
-      "Topic the answers to scoring requests are published to (key = model key, value = Prediction, Avro"
-          + " binary: request_id, status OK or NO_MODEL, probability, 95% interval, eta and its standard error,"
-          + " model_version); used only with scoring.input.topic.";
+      "Topic the answers to scoring requests are published to (key = model key, value = Prediction in"
+          + " output.format, Avro binary or framed for the schema registry: request_id, status OK or NO_MODEL,"
+          + " probability, 95% interval, eta and its standard error, model_version); used only with"
+          + " scoring.input.topic.";
 
   public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
   public static final String SCHEMA_REGISTRY_URL_DOC =
@@ -686,7 +689,10 @@ public final class IrlsConfig extends AbstractConfig {
     return scoringInputTopic().map(topic -> new ScoringStream(topic, scoringInputFormat(), predictionsTopic()));
   }
 
-  /** Whether coefficient updates are framed for a schema registry ({@code output.format=registry-avro}). */
+  /**
+   * Whether coefficient updates, and the predictions of a scoring stream, are framed for a schema
+   * registry ({@code output.format=registry-avro}).
+   */
   public boolean outputFramedForRegistry() {
     return "registry-avro".equals(getString(OUTPUT_FORMAT_CONFIG));
   }
@@ -793,10 +799,15 @@ public final class IrlsConfig extends AbstractConfig {
     return settings.build();
   }
 
-  /** {@link #topologySettings()} with updates framed with {@code id}, the registry's id of CoefficientUpdate. */
-  public TopologySettings topologySettings(final OptionalInt outputSchemaId) {
+  /**
+   * {@link #topologySettings()} with updates framed with {@code outputSchemaId}, the registry's id of
+   * CoefficientUpdate, and predictions with {@code predictionSchemaId}, its id of Prediction (each
+   * when present; the second only with a scoring stream).
+   */
+  public TopologySettings topologySettings(final OptionalInt outputSchemaId, final OptionalInt predictionSchemaId) {
     final TopologySettings.Builder settings = topologySettings().toBuilder();
     outputSchemaId.ifPresent(settings::outputSchemaId);
+    predictionSchemaId.ifPresent(settings::predictionSchemaId);
     return settings.build();
   }
 

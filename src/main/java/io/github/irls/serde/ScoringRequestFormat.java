@@ -22,12 +22,14 @@ import java.util.stream.Collectors;
  *
  * <pre>{"request_id":"r-17","features":[0.5,-1.2],"offset":0.0}</pre>
  *
- * <p>In JSON, {@code request_id} (a string) and {@code features} (an array of numbers) are
- * required, {@code offset} (a number, default 0) is optional and {@code null} means absent, but for
- * a {@code null} {@code request_id}, read as an empty one; unknown or duplicate fields, other types
- * and trailing content are refused, as for events. What needs the key's model (the feature count)
- * or is a matter of value (an empty or null request id, a non-finite number in Avro) is checked by
- * the scoring processor, not here. Thread-safe.
+ * <p>In JSON, {@code features} (an array of numbers) is required, {@code request_id} (a string)
+ * should be there, {@code offset} (a number, default 0) is optional and {@code null} means absent;
+ * a {@code request_id} that is absent or {@code null} is read as an empty one, so that an object of
+ * the request's shape which names no id is refused by the scoring processor as missing its id, not
+ * as undecodable. Unknown or duplicate fields, other types and trailing content are refused, as for
+ * events. What needs the key's model (the feature count) or is a matter of value (an empty, null or
+ * absent request id, a non-finite number in Avro) is checked by the scoring processor, not here.
+ * Thread-safe.
  */
 public enum ScoringRequestFormat {
   /** Avro binary of {@link ScoringRequest}. */
@@ -149,13 +151,14 @@ public enum ScoringRequestFormat {
     if (parser.nextToken() != null) {
       throw invalid("not valid JSON: trailing content after the object", null);
     }
-    if (requestId == null) {
-      throw invalid("missing required field '" + REQUEST_ID + "'", null);
-    }
     if (features == null) {
       throw invalid("missing required field '" + FEATURES + "'", null);
     }
-    return ScoringRequest.newBuilder().setRequestId(requestId).setFeatures(features).setOffset(offset).build();
+    // an absent id, like a null one, is a request that names no id: the scoring processor dead-letters
+    // it as MISSING_REQUEST_ID, which tells the producer what to add (checked after the shape, so that
+    // an object that is no request at all stays undecodable)
+    return ScoringRequest.newBuilder().setRequestId(requestId == null ? "" : requestId).setFeatures(features)
+        .setOffset(offset).build();
   }
 
   /** The features array, or null when it is null (absent). */

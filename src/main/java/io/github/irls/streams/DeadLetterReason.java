@@ -67,7 +67,10 @@ public enum DeadLetterReason {
    * scoring.input.format} (Avro binary, or a JSON request of the documented shape).
    */
   UNDECODABLE_SCORING_REQUEST,
-  /** A scoring request's {@code request_id} is empty or blank, so that its answer could not be matched to it. */
+  /**
+   * A scoring request has no {@code request_id}: empty or blank, or in JSON null or absent, so that
+   * its answer could not be matched to it.
+   */
   MISSING_REQUEST_ID,
   /**
    * The key's stored model cannot score a request: its precision cannot be factored even with a

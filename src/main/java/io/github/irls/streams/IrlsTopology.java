@@ -49,8 +49,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>With a {@link ScoringStream} ({@code scoring.input.topic}), a third source, {@value
  * #SCORING_SOURCE}, feeds {@value #SCORE_PROCESSOR}, which reads the models store (it does not
- * write it) and answers each request on the predictions topic ({@value #PREDICTIONS_SINK}) or
- * sends it to the dead-letter processor:
+ * write it) and answers each request on the predictions topic ({@value #PREDICTIONS_SINK}; plain
+ * Avro, or framed for a schema registry like the updates when {@link
+ * TopologySettings#predictionSchemaId()} is set) or sends it to the dead-letter processor:
  *
  * <pre>
  * irls-scoring-source → irls-score ─→ irls-predictions-sink
@@ -298,8 +299,8 @@ public final class IrlsTopology {
       topology.addProcessor(
           DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR, SCORE_PROCESSOR);
       topology.addSink(
-          PREDICTIONS_SINK, scoring.predictionsTopic(), new ByteArraySerializer(),
-          AvroSerde.of(Prediction.class).serializer(), SCORE_PROCESSOR);
+          PREDICTIONS_SINK, scoring.predictionsTopic(), new ByteArraySerializer(), predictionSerializer(settings),
+          SCORE_PROCESSOR);
     } else {
       topology.addProcessor(
           DEAD_LETTER_PROCESSOR, deadLetter, VALIDATE_PROCESSOR, SPECS_PROCESSOR, FIT_PROCESSOR);
@@ -322,5 +323,15 @@ public final class IrlsTopology {
     final Serializer<CoefficientUpdate> avro = AvroSerde.of(CoefficientUpdate.class).serializer();
     return settings.outputSchemaId().isEmpty() ? avro
         : RegistryFramedSerializer.of(settings.outputSchemaId().getAsInt(), avro);
+  }
+
+  /**
+   * Plain Avro binary, or framed with the registry's id of {@code Prediction} (with {@code
+   * output.format=registry-avro}), so that every Avro topic the application writes is framed alike.
+   */
+  private static Serializer<Prediction> predictionSerializer(final TopologySettings settings) {
+    final Serializer<Prediction> avro = AvroSerde.of(Prediction.class).serializer();
+    return settings.predictionSchemaId().isEmpty() ? avro
+        : RegistryFramedSerializer.of(settings.predictionSchemaId().getAsInt(), avro);
   }
 }

@@ -36,6 +36,9 @@ import java.util.OptionalInt;
  * @param outputSchemaId the schema registry's id of {@code CoefficientUpdate} when updates are
  *     framed for a registry ({@code output.format=registry-avro}); empty for plain Avro binary
  * @param scoring the scoring stream (requests scored against the stored models), or empty for none
+ * @param predictionSchemaId the schema registry's id of {@code Prediction} when predictions are
+ *     framed for a registry ({@code output.format=registry-avro} with a scoring stream); empty for
+ *     plain Avro binary. Only with a scoring stream.
  */
 public record TopologySettings(
     String eventsTopic,
@@ -58,7 +61,8 @@ public record TopologySettings(
     long windowMemoryBytes,
     double driftZThreshold,
     OptionalInt outputSchemaId,
-    Optional<ScoringStream> scoring) {
+    Optional<ScoringStream> scoring,
+    OptionalInt predictionSchemaId) {
 
   public static final String DEFAULT_EVENTS_TOPIC = "irls.events";
   public static final String DEFAULT_COEFFICIENTS_TOPIC = "irls.coefficients";
@@ -90,7 +94,7 @@ public record TopologySettings(
       DEFAULT_INPUT_FORMAT, DEFAULT_WINDOW_EVENTS, DEFAULT_WINDOW_MS, DEFAULT_IDLE_CLOSE_MS, DEFAULT_GRACE_MS,
       DEFAULT_STEP_MODE, DEFAULT_LAMBDA, DEFAULT_LAMBDA_INTERCEPT, DEFAULT_GAMMA, DEFAULT_MAX_ITERATIONS,
       DEFAULT_PUBLISH_COVARIANCE, DEFAULT_MAX_FEATURES, DEFAULT_HYBRID_WARMUP_WINDOWS, DEFAULT_WINDOW_MEMORY_BYTES,
-      DEFAULT_DRIFT_Z_THRESHOLD, OptionalInt.empty(), Optional.empty());
+      DEFAULT_DRIFT_Z_THRESHOLD, OptionalInt.empty(), Optional.empty(), OptionalInt.empty());
 
   public TopologySettings {
     Objects.requireNonNull(eventsTopic, "eventsTopic");
@@ -101,6 +105,7 @@ public record TopologySettings(
     Objects.requireNonNull(stepMode, "stepMode");
     Objects.requireNonNull(outputSchemaId, "outputSchemaId");
     Objects.requireNonNull(scoring, "scoring");
+    Objects.requireNonNull(predictionSchemaId, "predictionSchemaId");
     require(windowEvents >= 1, "windowEvents must be >= 1, got " + windowEvents);
     require(windowMs >= 1, "windowMs must be >= 1, got " + windowMs);
     require(idleCloseMs >= 1, "idleCloseMs must be >= 1, got " + idleCloseMs);
@@ -123,6 +128,9 @@ public record TopologySettings(
           && !s.predictionsTopic().equals(s.inputTopic()),
           "the predictions topic must not be a topic the topology reads, got " + s.predictionsTopic());
     });
+    // an id to frame predictions with, but no predictions: a caller that meant a scoring stream forgot it
+    require(predictionSchemaId.isEmpty() || scoring.isPresent(),
+        "a Prediction schema id (" + predictionSchemaId + ") needs a scoring stream");
   }
 
   /** The {@code DEFAULT_*} values: Avro input, windows of 1000 events or 60 s, renewable steps. */
@@ -172,6 +180,7 @@ public record TopologySettings(
     private double driftZThreshold;
     private OptionalInt outputSchemaId;
     private Optional<ScoringStream> scoring;
+    private OptionalInt predictionSchemaId;
 
     private Builder(final TopologySettings from) {
       eventsTopic = from.eventsTopic;
@@ -195,6 +204,7 @@ public record TopologySettings(
       driftZThreshold = from.driftZThreshold;
       outputSchemaId = from.outputSchemaId;
       scoring = from.scoring;
+      predictionSchemaId = from.predictionSchemaId;
     }
 
     public Builder eventsTopic(final String value) {
@@ -304,17 +314,24 @@ public record TopologySettings(
       return this;
     }
 
+    /** Frame every prediction of the scoring stream for a schema registry with this id of {@code Prediction}. */
+    public Builder predictionSchemaId(final int value) {
+      predictionSchemaId = OptionalInt.of(value);
+      return this;
+    }
+
     /**
      * The settings.
      *
      * @throws NullPointerException if a topic, the input format or the step mode was set to null
-     * @throws IllegalArgumentException if a number is out of its range
+     * @throws IllegalArgumentException if a number is out of its range, or a {@code Prediction}
+     *     schema id is set without a scoring stream
      */
     public TopologySettings build() {
       return new TopologySettings(eventsTopic, coefficientsTopic, deadLetterTopic, modelSpecsTopic, inputFormat,
           windowEvents, windowMs, idleCloseMs, graceMs, stepMode, lambda, lambdaIntercept, gamma, maxIterations,
           publishCovariance, maxFeatures, hybridWarmupWindows, windowMemoryBytes, driftZThreshold, outputSchemaId,
-          scoring);
+          scoring, predictionSchemaId);
     }
   }
 }

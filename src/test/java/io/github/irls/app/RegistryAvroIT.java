@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.irls.avro.CoefficientUpdate;
 import io.github.irls.avro.LabeledEvent;
+import io.github.irls.avro.Prediction;
+import io.github.irls.avro.PredictionStatus;
+import io.github.irls.avro.ScoringRequest;
 import io.github.irls.client.CoefficientTable;
 import io.github.irls.client.ModelCoefficients;
 import io.github.irls.config.IrlsConfig;
+import io.github.irls.demo.Simulator;
 import io.github.irls.registry.Framing;
 import io.github.irls.registry.RegistrySettings;
 import io.github.irls.registry.SchemaRegistryClient;
 import io.github.irls.registry.WriterSchemas;
 import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.RegistryAvroDeserializer;
+import io.github.irls.serde.ScoringRequestFormat;
 import io.github.irls.testing.AppFixture;
 import io.github.irls.testing.ApicurioRegistry;
 import io.github.irls.testing.Await;
@@ -24,8 +29,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -41,7 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * broker: events produced by a plain Kafka producer in the registry's framing, written with a
  * schema that evolved from LabeledEvent, give the same updates as the same events in plain Avro;
  * the updates are framed with the id of CoefficientUpdate registered at start, and the Java client
- * reads them; bad records are dead letters with their own reasons.
+ * reads them; bad records are dead letters with their own reasons. With a scoring stream, the
+ * predictions are framed with the id of Prediction registered at start under the predictions
+ * topic's subject.
  */
 class RegistryAvroIT extends KafkaIntegrationTest {
 
@@ -141,6 +151,65 @@ class RegistryAvroIT extends KafkaIntegrationTest {
         assertThat(table.skipped()).isZero();
       }
     }
+  }
+
+  @Test
+  void shouldFramePredictionsWithTheIdOfPredictionAtTheRegistry(@TempDir final Path state) throws Exception {
+    // Given an application writing the registry's framing, with a JSON scoring stream
+    final String scoringTopic = uniqueTopic("registry-scoring");
+    final String predictionsTopic = uniqueTopic("registry-predictions");
+    final AppFixture fixture = application("registry-scoring", state).windowEvents(WINDOW)
+        .with(IrlsConfig.OUTPUT_FORMAT_CONFIG, "registry-avro")
+        .with(IrlsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.url().toString())
+        .with(IrlsConfig.SCORING_INPUT_TOPIC_CONFIG, scoringTopic)
+        .with(IrlsConfig.SCORING_INPUT_FORMAT_CONFIG, "json")
+        .with(IrlsConfig.PREDICTIONS_TOPIC_CONFIG, predictionsTopic)
+        .create();
+    final Simulator.Truth truth = Simulator.demoModels().get(0);
+    try (SchemaRegistryClient client = SchemaRegistryClient.create(fixture.config().registrySettings().orElseThrow());
+        RunningApp app = fixture.startWithoutHttp()) {
+      final RegistryAvroDeserializer<CoefficientUpdate> updates = new RegistryAvroDeserializer<>(
+          CoefficientUpdate.class, Optional.of(new WriterSchemas(client)), Duration.ofSeconds(10));
+      fixture.produceSimulated(truth, 4, WINDOW);
+      final CoefficientUpdate model = Await.until(() -> fixture.updates(updates), u -> !u.isEmpty()).get(0);
+      final int p = model.getCoefficients().size() - 1;
+
+      // When a request for the learned model and one for a key without a model arrive
+      final double[] x = new double[p];
+      Arrays.fill(x, 0.5);
+      fixture.send(List.of(
+          new ProducerRecord<>(scoringTopic, truth.key(), ScoringRequestFormat.JSON.encode(request("learned", x))),
+          new ProducerRecord<>(scoringTopic, "no-such-model", ScoringRequestFormat.JSON.encode(request("nobody", x)))));
+
+      // Then both answers are framed with the id the registry gives Prediction under <predictions topic>-value
+      final List<ConsumerRecord<String, byte[]>> raw = Await.until(
+          () -> KafkaIo.readAll(fixture.config().clientProperties(), predictionsTopic, new ByteArrayDeserializer()),
+          r -> r.size() >= 2);
+      final int predictionId = client.idOf(predictionsTopic + "-value", Prediction.getClassSchema());
+      final int updateId = client.idOf(fixture.config().outputTopic() + "-value", CoefficientUpdate.getClassSchema());
+      assertThat(predictionId).isNotEqualTo(updateId);
+      assertThat(raw).hasSize(2).allSatisfy(r -> assertThat(Framing.schemaId(r.value())).hasValue(predictionId));
+      // And the registry-aware reader gives what the Avro after the frame holds: the model's prediction, and NO_MODEL
+      final RegistryAvroDeserializer<Prediction> reader = new RegistryAvroDeserializer<>(
+          Prediction.class, Optional.of(new WriterSchemas(client)), Duration.ofSeconds(10));
+      final AvroSerde<Prediction> avro = AvroSerde.of(Prediction.class);
+      final Map<String, Prediction> byId = new HashMap<>();
+      for (final ConsumerRecord<String, byte[]> r : raw) {
+        final Prediction read = reader.deserialize(predictionsTopic, r.value());
+        assertThat(read).isEqualTo(avro.decode(Arrays.copyOfRange(r.value(), Framing.HEADER_BYTES, r.value().length)));
+        byId.put(read.getRequestId(), read);
+      }
+      assertThat(byId.get("learned").getStatus()).isEqualTo(PredictionStatus.OK);
+      assertThat(byId.get("learned").getModelKey()).isEqualTo(truth.key());
+      assertThat(byId.get("learned").getModelVersion()).isEqualTo(model.getVersion());
+      assertThat(byId.get("learned").getProbability()).isBetween(0.0, 1.0);
+      assertThat(byId.get("nobody").getStatus()).isEqualTo(PredictionStatus.NO_MODEL);
+      assertThat(app.application().failure()).isEmpty();
+    }
+  }
+
+  private static ScoringRequest request(final String id, final double[] x) {
+    return ScoringRequest.newBuilder().setRequestId(id).setFeatures(Arrays.stream(x).boxed().toList()).build();
   }
 
   private static List<CoefficientUpdate> sorted(final List<CoefficientUpdate> updates) {

@@ -38,14 +38,28 @@ class ScoringRequestFormatTest {
   }
 
   @Test
-  void shouldReadANullRequestIdAsAnEmptyOne() {
-    // Given JSON requests with a null request id and an empty one
+  void shouldReadANullOrAbsentRequestIdAsAnEmptyOne() {
+    // Given JSON requests with a null request id, an empty one and none at all
     final byte[] nullId = "{\"request_id\":null,\"features\":[1]}".getBytes(StandardCharsets.UTF_8);
     final byte[] emptyId = "{\"request_id\":\"\",\"features\":[1]}".getBytes(StandardCharsets.UTF_8);
+    final byte[] absentId = "{\"features\":[1]}".getBytes(StandardCharsets.UTF_8);
 
-    // When / Then both are read with an empty id (which the scoring processor refuses as MISSING_REQUEST_ID)
+    // When / Then all are read with an empty id (which the scoring processor refuses as MISSING_REQUEST_ID)
     assertThat(ScoringRequestFormat.JSON.decode(nullId).getRequestId()).isEmpty();
     assertThat(ScoringRequestFormat.JSON.decode(emptyId).getRequestId()).isEmpty();
+    assertThat(ScoringRequestFormat.JSON.decode(absentId).getRequestId()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAnObjectWithoutFeaturesEvenWithoutARequestId() {
+    // Given an empty JSON object: no request at all, not a request missing its id
+    final byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+
+    // When / Then it is undecodable, naming the missing features
+    assertThatThrownBy(() -> ScoringRequestFormat.JSON.decode(empty))
+        .isInstanceOfSatisfying(EventDecodingException.class,
+            e -> assertThat(e.reason()).isEqualTo(EventDecodingException.Reason.UNDECODABLE_JSON))
+        .hasMessageContaining("'features'");
   }
 
   @ParameterizedTest

@@ -8,15 +8,19 @@ import io.github.irls.avro.Prediction;
 import io.github.irls.avro.PredictionStatus;
 import io.github.irls.avro.ScoringRequest;
 import io.github.irls.glm.linalg.PackedSymmetric;
+import io.github.irls.serde.AvroSerde;
 import io.github.irls.serde.ScoringRequestFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -247,7 +251,10 @@ class IrlsTopologyScoringTest {
   static Stream<Arguments> badJson() {
     return Stream.of(
         Arguments.of("not JSON", "{\"request_id\":"),
-        Arguments.of("no request id", "{\"features\":[1,2,3]}"),
+        Arguments.of("not an object", "[1,2,3]"),
+        Arguments.of("an empty object", "{}"),
+        Arguments.of("features not an array, and no request id", "{\"features\":7}"),
+        Arguments.of("features not an array", "{\"request_id\":\"a\",\"features\":{\"x\":1}}"),
         Arguments.of("request id a number", "{\"request_id\":7,\"features\":[1,2,3]}"),
         Arguments.of("no features", "{\"request_id\":\"a\"}"),
         Arguments.of("a feature a string", "{\"request_id\":\"a\",\"features\":[1,\"2\",3]}"),
@@ -277,22 +284,81 @@ class IrlsTopologyScoringTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"{\"request_id\":null,\"features\":[1,2,3]}", "{\"request_id\":\"\",\"features\":[1,2,3]}"})
-  void shouldDeadLetterAJsonRequestWithANullOrEmptyIdAsMissingItsId(final String json) {
+  @ValueSource(strings = {
+      "{\"request_id\":null,\"features\":[1,2,3]}",
+      "{\"request_id\":\"\",\"features\":[1,2,3]}",
+      "{\"features\":[1,2,3]}",
+      "{\"offset\":0.5,\"features\":[1,2,3]}"})
+  void shouldDeadLetterAJsonRequestWithANullEmptyOrAbsentIdAsMissingItsId(final String json) {
     try (Harness h = new Harness(settings(ScoringRequestFormat.JSON))) {
       // Given a model of three features for key m
       learn(h, "m", WINDOW, 3, 1_000);
 
-      // When a request whose id is null or empty arrives
+      // When a request whose id is null, empty or not there at all arrives
       h.scoringRequests.pipeInput(utf8("m"), json.getBytes(StandardCharsets.UTF_8), 9_000);
 
-      // Then it is dead-lettered as missing its request id, as received, and nothing is predicted
+      // Then it is dead-lettered as missing its request id (which says what to fix), as received, and
+      // nothing is predicted
       final TestRecord<byte[], byte[]> dead = h.deadLetters.readRecord();
       assertThat(header(dead.headers(), IrlsTopology.HEADER_REASON))
           .isEqualTo(DeadLetterReason.MISSING_REQUEST_ID.name());
+      assertThat(header(dead.headers(), IrlsTopology.HEADER_MESSAGE)).contains("request_id");
       assertThat(dead.value()).isEqualTo(json.getBytes(StandardCharsets.UTF_8));
       assertThat(h.predictions.isEmpty()).isTrue();
     }
+  }
+
+  /** The values written to the predictions and coefficients topics, as bytes. */
+  private record RawOutput(List<byte[]> predictions, List<byte[]> updates) {}
+
+  /** One model learned for key m, then a request for m and one for a key without a model. */
+  private static RawOutput scoreOneModelAndNone(final TopologySettings settings) {
+    try (Harness h = new Harness(settings)) {
+      final TestOutputTopic<byte[], byte[]> predictions = h.driver.createOutputTopic(
+          settings.scoring().orElseThrow().predictionsTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      final TestOutputTopic<byte[], byte[]> updates = h.driver.createOutputTopic(
+          settings.coefficientsTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      learn(h, "m", WINDOW, 17, 1_000);
+      score(h, "m", request("ok", new double[] {0.5, -1.0, 2.0}, 0.25), 9_000);
+      score(h, "none", request("no-model", new double[] {0.5, -1.0, 2.0}, 0), 9_001);
+      assertThat(h.deadLetters.isEmpty()).isTrue();
+      return new RawOutput(predictions.readValuesToList(), updates.readValuesToList());
+    }
+  }
+
+  @Test
+  void shouldFramePredictionsWithTheGivenSchemaIdAroundTheAvroOfThePlainPath() {
+    // Given a topology writing plain Avro, and one framing updates and predictions for a schema
+    // registry, each with its own id (of several non-zero bytes, to see their order)
+    final TopologySettings plainSettings = settings(ScoringRequestFormat.AVRO);
+    final TopologySettings framedSettings =
+        plainSettings.toBuilder().outputSchemaId(0x00_01_02_03).predictionSchemaId(0x00_0A_0B_0C).build();
+
+    // When the same events and requests (a key with a model, a key without one) go through each
+    final RawOutput plain = scoreOneModelAndNone(plainSettings);
+    final RawOutput framed = scoreOneModelAndNone(framedSettings);
+
+    // Then each framed prediction is the magic byte 0, the prediction id big-endian, then the very
+    // bytes of the plain prediction, which decode to the same Prediction (one OK, one NO_MODEL)
+    assertThat(plain.predictions()).hasSize(2);
+    assertThat(framed.predictions()).hasSize(2);
+    final AvroSerde<Prediction> avro = AvroSerde.of(Prediction.class);
+    for (int i = 0; i < 2; i++) {
+      final byte[] f = framed.predictions().get(i);
+      assertThat(Arrays.copyOfRange(f, 0, 5)).containsExactly(0x00, 0x00, 0x0A, 0x0B, 0x0C);
+      final byte[] body = Arrays.copyOfRange(f, 5, f.length);
+      assertThat(body).isEqualTo(plain.predictions().get(i));
+      assertThat(avro.decode(body)).isEqualTo(avro.decode(plain.predictions().get(i)));
+    }
+    assertThat(avro.decode(plain.predictions().get(0)).getRequestId()).isEqualTo("ok");
+    assertThat(avro.decode(plain.predictions().get(0)).getStatus()).isEqualTo(PredictionStatus.OK);
+    assertThat(avro.decode(plain.predictions().get(1)).getStatus()).isEqualTo(PredictionStatus.NO_MODEL);
+    // And the update is framed with its own id, not the predictions'
+    assertThat(plain.updates()).hasSize(1);
+    assertThat(framed.updates()).hasSize(1);
+    final byte[] update = framed.updates().get(0);
+    assertThat(Arrays.copyOfRange(update, 0, 5)).containsExactly(0x00, 0x00, 0x01, 0x02, 0x03);
+    assertThat(Arrays.copyOfRange(update, 5, update.length)).isEqualTo(plain.updates().get(0));
   }
 
   @Test

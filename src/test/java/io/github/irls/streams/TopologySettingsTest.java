@@ -63,4 +63,19 @@ class TopologySettingsTest {
     assertThat(builder.scoring(ScoringStream.from("requests")).build().scoring())
         .contains(new ScoringStream("requests", ScoringStream.DEFAULT_INPUT_FORMAT, "irls.predictions"));
   }
+
+  @Test
+  void shouldRefuseAPredictionSchemaIdWithoutAScoringStream() {
+    // Given settings without a scoring stream
+    final TopologySettings.Builder builder = TopologySettings.builder().outputSchemaId(1);
+
+    // When / Then an id to frame predictions with is refused, there being no predictions
+    assertThatThrownBy(() -> builder.predictionSchemaId(2).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a scoring stream");
+    // And with a scoring stream it is taken, beside the id of the updates
+    final TopologySettings framed = builder.scoring(ScoringStream.from("requests")).predictionSchemaId(2).build();
+    assertThat(framed.predictionSchemaId()).hasValue(2);
+    assertThat(framed.outputSchemaId()).hasValue(1);
+    assertThat(TopologySettings.defaults().predictionSchemaId()).isEmpty();
+  }
 }

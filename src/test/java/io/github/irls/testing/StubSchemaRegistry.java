@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -24,8 +25,9 @@ import org.apache.avro.Schema;
 /**
  * A small in-JVM stand-in for a schema registry's REST API (Confluent's, as Apicurio's
  * compatibility API serves it), for the error paths that a real registry cannot be made to take on
- * demand: it can answer 503, stall past a client's timeout, demand basic authentication, or hold
- * ids it was told to forget. The real-registry tests run Apicurio Registry itself.
+ * demand: it can answer 503, stall past a client's timeout, demand basic authentication, hold
+ * ids it was told to forget, or refuse to register under one subject (as an incompatible schema
+ * is). The real-registry tests run Apicurio Registry itself.
  *
  * <p>{@code GET /schemas/ids/{id}}, {@code POST /subjects/{s}} (lookup) and {@code POST
  * /subjects/{s}/versions} (register), with Confluent's error codes.
@@ -50,6 +52,7 @@ public final class StubSchemaRegistry implements AutoCloseable {
   private final Map<String, Integer> subjects = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final Set<String> refused = ConcurrentHashMap.newKeySet();
   private volatile Mode mode = Mode.UP;
   private volatile String userInfo;
   private volatile long stallMillis = 3_000;
@@ -106,6 +109,11 @@ public final class StubSchemaRegistry implements AutoCloseable {
   /** Holds {@code text} under {@code id} whatever it is (an invalid schema, say). */
   public void put(final int id, final String text) {
     schemas.put(id, text);
+  }
+
+  /** Answers 409 (Confluent's 409, incompatible) to every registration under {@code subject}. */
+  public void refuseRegistration(final String subject) {
+    refused.add(subject);
   }
 
   public void mode(final Mode value) {
@@ -171,7 +179,9 @@ public final class StubSchemaRegistry implements AutoCloseable {
         final boolean registering = rest.endsWith("/versions");
         final String subject = registering ? rest.substring(0, rest.length() - "/versions".length()) : rest;
         final Schema schema = new Schema.Parser().parse(body.get("schema").asText());
-        if (registering) {
+        if (registering && refused.contains(subject)) {
+          send(exchange, 409, Map.of("error_code", 409, "message", "Schema being registered is incompatible"));
+        } else if (registering) {
           send(exchange, 200, Map.of("id", register(subject, schema)));
         } else if (subjects.containsKey(subject) && schema.toString().equals(schemas.get(subjects.get(subject)))) {
           send(exchange, 200, Map.of("id", subjects.get(subject), "subject", subject, "version", 1));

@@ -72,7 +72,8 @@ public final class ScoreProcessor extends ContextualProcessor<byte[], byte[], by
       return;
     }
     if (request.getRequestId().isBlank()) {
-      reject(record, DeadLetterReason.MISSING_REQUEST_ID, "The scoring request's request_id is empty");
+      reject(record, DeadLetterReason.MISSING_REQUEST_ID,
+          "The scoring request names no request_id (absent, null, empty or blank)");
       return;
     }
     final double[] x = features(request.getFeatures());
