@@ -11,13 +11,12 @@ import io.github.irls.kafka.RunCluster;
 import io.github.irls.streams.StepMode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench}: fitting vs pass-through throughput on one broker, and memory per key, as JSON. */
@@ -67,13 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", paramLabel = "N", defaultValue = "4", description = "Partitions (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Use this broker instead of an embedded one.")
-  String bootstrapServers;
-
-  @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "A further option for both topologies (e.g. -D processing.guarantee=at_least_once).")
-  Map<String, String> properties = new HashMap<>();
+  @Mixin BenchClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
@@ -95,18 +88,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     final PrintWriter out = cmd.getOut();
     final PrintWriter err = cmd.getErr();
-    try (RunCluster cluster = RunCluster.of(Optional.ofNullable(bootstrapServers), line -> {
-      err.println(line);
-      err.flush();
-    })) {
-      final String servers = cluster.bootstrapServers();
-      final Map<String, Object> extra = new HashMap<>(properties);
+    try (RunCluster run = cluster.open(err)) {
+      final String servers = run.bootstrapServers();
+      final Map<String, Object> extra = cluster.extra();
       final StreamsBenchmark bench = new StreamsBenchmark(
           new StreamsBenchmark.Settings(ps, keys, events, warmupEvents, partitions, windowEvents, servers, extra, modes),
-          line -> {
-            err.println(line);
-            err.flush();
-          });
+          BenchClusterOptions.progress(err));
       final List<StreamsBenchmark.Comparison> results = bench.run();
       out.println(json(results, extra));
       out.flush();

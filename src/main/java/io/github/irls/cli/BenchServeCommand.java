@@ -9,12 +9,12 @@ import io.github.irls.kafka.RunCluster;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bench-serve}: HTTP clients in this JVM scoring against the application, as a table. */
@@ -98,13 +98,7 @@ public final class BenchServeCommand implements Callable<Integer> {
       description = "Record a Flight Recorder profile of the three phases into FILE and summarise it.")
   Path jfr;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Use this broker instead of an embedded one.")
-  String bootstrapServers;
-
-  @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-      description = "A further option of the application (e.g. -D step.mode=renewable).")
-  Map<String, String> properties = new HashMap<>();
+  @Mixin BenchClusterOptions cluster;
 
   @Override
   public Integer call() throws Exception {
@@ -118,18 +112,12 @@ public final class BenchServeCommand implements Callable<Integer> {
     }
     final PrintWriter out = cmd.getOut();
     final PrintWriter err = cmd.getErr();
-    try (RunCluster cluster = RunCluster.of(Optional.ofNullable(bootstrapServers), line -> {
-      err.println(line);
-      err.flush();
-    })) {
-      final String servers = cluster.bootstrapServers();
+    try (RunCluster run = cluster.open(err)) {
+      final String servers = run.bootstrapServers();
       final ServingBenchmark.Settings settings = new ServingBenchmark.Settings(models, p, windowEvents, partitions,
-          clients, batch, duration, warmup, rate, servers, new HashMap<>(properties), seed, Optional.ofNullable(jfr),
+          clients, batch, duration, warmup, rate, servers, cluster.extra(), seed, Optional.ofNullable(jfr),
           transport);
-      final ServingBenchmark.Report report = new ServingBenchmark(settings, line -> {
-        err.println(line);
-        err.flush();
-      }).run();
+      final ServingBenchmark.Report report = new ServingBenchmark(settings, BenchClusterOptions.progress(err)).run();
       out.print(table(report));
       out.flush();
       if (report.errors() > 0) {
