@@ -180,9 +180,9 @@ final class ChooseHandler implements Route {
       final List<Asked> asked = new ArrayList<>();
       for (final Map.Entry<Way, List<String>> way : round.entrySet()) {
         if (!way.getKey().here()) {
-          for (final List<String> batch : batches(way.getValue(), seed, context)) {
-            asked.add(new Asked(way.getKey(), batch, forwarder.callAsync(way.getKey().host(), "POST", PATH,
-                JsonBodies.chooseRequest(context, batch, seed), way.getKey().stale())));
+          for (final Batch batch : batches(way.getValue(), seed, context)) {
+            asked.add(new Asked(way.getKey(), batch.arms(),
+                forwarder.callAsync(way.getKey().host(), "POST", PATH, batch.body(), way.getKey().stale())));
           }
         }
       }
@@ -225,15 +225,19 @@ final class ChooseHandler implements Route {
     return ways;
   }
 
+  /** Arms asked of one instance in one request, and the request's body. */
+  private record Batch(List<String> arms, byte[] body) {}
+
   /**
    * {@code arms} in requests of at most {@value ServingRequests#MAX_BODY_BYTES} bytes, the body
    * limit of the instance asked (long keys by prefix could pass it): one request unless they do.
    */
-  private static List<List<String>> batches(final List<String> arms, final long seed, final double[] context) {
-    if (arms.size() == 1 || JsonBodies.chooseRequest(context, arms, seed).length <= ServingRequests.MAX_BODY_BYTES) {
-      return List.of(arms);
+  private static List<Batch> batches(final List<String> arms, final long seed, final double[] context) {
+    final byte[] body = JsonBodies.chooseRequest(context, arms, seed);
+    if (arms.size() == 1 || body.length <= ServingRequests.MAX_BODY_BYTES) {
+      return List.of(new Batch(arms, body));
     }
-    final List<List<String>> batches = new ArrayList<>(batches(arms.subList(0, arms.size() / 2), seed, context));
+    final List<Batch> batches = new ArrayList<>(batches(arms.subList(0, arms.size() / 2), seed, context));
     batches.addAll(batches(arms.subList(arms.size() / 2, arms.size()), seed, context));
     return batches;
   }
