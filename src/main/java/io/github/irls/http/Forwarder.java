@@ -95,9 +95,10 @@ final class Forwarder {
 
   /**
    * Where a request for {@code key} is answered: by the instance holding its active store when that
-   * is another one (its answer, any status but 401, which is {@link #refused}), else by a standby (asked with {@link
-   * HttpApi#STALE_HEADER}), else here. {@code forwarded} requests are answered here, from the standby
-   * copy when {@code staleAsked}. 503 when the key lives elsewhere and nobody answers.
+   * is another one (its answer, any status but 401, which is {@link #refused}), else by a standby
+   * (asked with {@link HttpApi#STALE_HEADER}), else here. {@code forwarded} requests are answered
+   * here, from the standby copy when {@code staleAsked}. 503 when the key lives elsewhere and nobody
+   * answers.
    *
    * @param body the body to send on, or null for a request without one
    */
@@ -184,7 +185,7 @@ final class Forwarder {
   /**
    * Sends the request to {@code host} without waiting, so that several instances can be asked at
    * once: its answer, or empty when it cannot be reached (as {@link #ask} counts a peer that does
-   * not answer). The client's own threads carry it; no thread waits per request.
+   * not answer). The HTTP client's own threads carry it, so that one thread can wait for many.
    */
   CompletableFuture<Optional<HttpResponse<byte[]>>> callAsync(final String host, final String method,
       final String pathAndQuery, final byte[] body, final boolean stale) {
