@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,8 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks the other instances ({@link Peers}) for what this one does not host: a per-key request goes
  * to the instance holding the key's active store, else to a standby (marked {@value
- * HttpApi#STALE_HEADER}), and the answer is relayed as is. Every request sent carries {@value
- * HttpApi#FORWARDED_HEADER} so that it is answered there and never forwarded again.
+ * HttpApi#STALE_HEADER}), and the answer is relayed as is, but for a 401: the peer refused this
+ * instance's credentials, not the client's, so that is a 502 saying so ({@link #refused}). Every
+ * request sent carries {@value HttpApi#FORWARDED_HEADER} so that it is answered there and never
+ * forwarded again.
  */
 final class Forwarder {
 
@@ -85,11 +88,17 @@ final class Forwarder {
     return Answer.RELAYED;
   }
 
+  /** Where the model {@code key} is hosted. */
+  Peers.Owner owner(final String key) {
+    return peers.owner(key);
+  }
+
   /**
    * Where a request for {@code key} is answered: by the instance holding its active store when that
-   * is another one (its answer, any status), else by a standby (asked with {@link
-   * HttpApi#STALE_HEADER}), else here. {@code forwarded} requests are answered here, from the standby
-   * copy when {@code staleAsked}. 503 when the key lives elsewhere and nobody answers.
+   * is another one (its answer, any status but 401, which is {@link #refused}), else by a standby
+   * (asked with {@link HttpApi#STALE_HEADER}), else here. {@code forwarded} requests are answered
+   * here, from the standby copy when {@code staleAsked}. 503 when the key lives elsewhere and nobody
+   * answers.
    *
    * @param body the body to send on, or null for a request without one
    */
@@ -104,7 +113,7 @@ final class Forwarder {
     }
     final Optional<HttpResponse<byte[]>> active = tryCall(owner.active(), method, pathAndQuery, body, false);
     if (active.isPresent()) {
-      return new Reply(active.get(), false);
+      return reply(owner.active(), active.get(), false);
     }
     if (owner.standbyHere()) {
       return Reply.HERE_STALE;
@@ -112,10 +121,33 @@ final class Forwarder {
     for (final String standby : owner.standbys()) {
       final Optional<HttpResponse<byte[]>> answer = tryCall(standby, method, pathAndQuery, body, true);
       if (answer.isPresent()) {
-        return new Reply(answer.get(), true);
+        return reply(standby, answer.get(), true);
       }
     }
-    throw new HttpError(503, "the instance hosting '" + key + "' (" + owner.active()
+    throw nobodyAnswers(key, owner);
+  }
+
+  private static Reply reply(final String host, final HttpResponse<byte[]> response, final boolean stale) {
+    if (response.statusCode() == 401) {
+      throw refused(host);
+    }
+    return new Reply(response, stale);
+  }
+
+  /**
+   * 502: the instance at {@code host} answered 401 to a request this one sent on. The client's
+   * credentials were accepted here; it is this instance's own that the peer refused, which a 401
+   * relayed as is would hide.
+   */
+  static HttpError refused(final String host) {
+    return new HttpError(502, "the instance at " + host + " refused this instance's credentials (401): every"
+        + " instance must accept the others' http.auth.peer.user.info (under http.auth=basic, a user of its"
+        + " credentials file) or http.auth.token (under http.auth=bearer, the same token)");
+  }
+
+  /** 503: the instance hosting {@code key} does not answer, and no standby does. */
+  static HttpError nobodyAnswers(final String key, final Peers.Owner owner) {
+    return new HttpError(503, "the instance hosting '" + key + "' (" + owner.active()
         + ") does not answer and no standby does");
   }
 
@@ -150,7 +182,42 @@ final class Forwarder {
     }
   }
 
+  /**
+   * Sends the request to {@code host} without waiting, so that several instances can be asked at
+   * once: its answer, or empty when it cannot be reached (as {@link #ask} counts a peer that does
+   * not answer). The HTTP client's own threads carry it, so that one thread can wait for many.
+   */
+  CompletableFuture<Optional<HttpResponse<byte[]>>> callAsync(final String host, final String method,
+      final String pathAndQuery, final byte[] body, final boolean stale) {
+    final HttpRequest request;
+    try {
+      request = request(host, method, pathAndQuery, body, stale);
+    } catch (final IOException e) {
+      LOG.debug("forwarding {} {} to {} failed: {}", method, pathAndQuery, host, e.toString());
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> Optional.of(warnIfRefused(host, response)))
+        .exceptionally(e -> {
+          LOG.debug("forwarding {} {} to {} failed: {}", method, pathAndQuery, host, e.toString());
+          return Optional.empty();
+        });
+  }
+
   private HttpResponse<byte[]> call(final String host, final String method, final String pathAndQuery,
+      final byte[] body, final boolean stale) throws IOException {
+    final HttpRequest request = request(host, method, pathAndQuery, body, stale);
+    try {
+      return warnIfRefused(host, client.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+    } catch (final InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } catch (final IllegalArgumentException e) {
+      throw new IOException("bad address " + host, e);
+    }
+  }
+
+  private HttpRequest request(final String host, final String method, final String pathAndQuery,
       final byte[] body, final boolean stale) throws IOException {
     final HttpRequest.Builder request;
     try {
@@ -168,18 +235,14 @@ final class Forwarder {
       request.header(HttpApi.STALE_HEADER, "1");
     }
     authorization.ifPresent(value -> request.header("Authorization", value));
-    try {
-      final HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() == 401) {
-        LOG.warn("{} refused this instance's credentials (401): its peers must accept http.auth.peer.user.info"
-            + " or http.auth.token", host);
-      }
-      return response;
-    } catch (final InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (final IllegalArgumentException e) {
-      throw new IOException("bad address " + host, e);
+    return request.build();
+  }
+
+  private static HttpResponse<byte[]> warnIfRefused(final String host, final HttpResponse<byte[]> response) {
+    if (response.statusCode() == 401) {
+      LOG.warn("{} refused this instance's credentials (401): its peers must accept http.auth.peer.user.info"
+          + " or http.auth.token", host);
     }
+    return response;
   }
 }

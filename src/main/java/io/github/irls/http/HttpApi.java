@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Locked.</b> With {@link HttpSecurity} the server speaks https only, and every route but
  * {@code /health} and {@code /ready} (left open for probes) answers a JSON 401 with {@code
  * WWW-Authenticate} to a request without accepted credentials ({@link HttpAuth}: HTTP basic or a
- * bearer token). Requests forwarded to peers go over https too, with this instance's credentials.
+ * bearer token). Requests forwarded to peers go over https too, with this instance's credentials;
+ * a peer that refuses those (401) makes the request a 502 saying so ({@link Forwarder#refused}),
+ * not a 401 that would tell the client its own credentials were wrong.
  *
  * <p><b>Across instances.</b> With {@link Peers} (several instances of one application, each
  * advertising its HTTP {@code host:port} as Kafka Streams' {@code application.server}):
@@ -49,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /models/{key}}, {@code GET /models/{key}/history}, {@code POST
  *       /models/{key}/score} and {@code GET /models/{key}/sample} are forwarded, unchanged (a POST
  *       with its body), to the instance holding the key's active store when that is another instance, and its
- *       answer (status and body) is returned as is ({@link Forwarder}). The forwarded request
+ *       answer (status and body) is returned as is, but for a 401 ({@link Forwarder}). The forwarded request
  *       carries {@value #FORWARDED_HEADER}{@code : 1} and is never forwarded again. When the active
  *       instance cannot be reached (connect or read timeout of a few seconds), the standbys are
  *       asked in turn, with {@value #STALE_HEADER}{@code : 1}: a standby answers from its standby
@@ -58,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /models} merges this instance's models with the other instances' {@code GET
  *       /models?local=true&q=} (without duplicates) before sorting and paging; an instance that
  *       does not answer is left out. {@code local=true} lists this instance's models only.
- *   <li>{@code POST /choose} draws each arm on the instance hosting it, the same way.
+ *   <li>{@code POST /choose} draws each arm on the instance hosting it, the same way, asking each
+ *       other instance once for all of its arms (a forwarded {@code POST /choose}), all at once.
  * </ul>
  */
 public final class HttpApi implements AutoCloseable {

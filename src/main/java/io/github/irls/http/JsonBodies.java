@@ -223,18 +223,61 @@ final class JsonBodies {
       g.writeArrayFieldStart("arms");
       for (final ArmDraw arm : arms) {
         g.writeStartObject();
-        g.writeStringField("arm", arm.key());
-        g.writeNumberField("version", arm.version());
-        numberField(g, "eta", arm.eta());
-        numberField(g, "probability", arm.probability());
-        if (arm.stale()) {
-          g.writeBooleanField("stale", true);
+        armDraw(g, arm);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * The answer to a {@code POST /choose} that another instance forwarded: {@code {"seed", "arms":
+   * [...]}}, per arm in the order asked what {@link #choice} writes plus {@code "draw"}, the
+   * coefficients drawn, which the asking instance weighs as it weighs a draw of its own; or {@code
+   * {"arm", "status", "error"}} for an arm this instance could not draw.
+   */
+  static byte[] armDraws(final long seed, final List<ChooseHandler.ArmOutcome> arms) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("seed", seed);
+      g.writeArrayFieldStart("arms");
+      for (final ChooseHandler.ArmOutcome arm : arms) {
+        g.writeStartObject();
+        if (arm.error() != null) {
+          g.writeStringField("arm", arm.key());
+          g.writeNumberField("status", arm.error().status);
+          g.writeStringField("error", arm.error().getMessage());
+        } else {
+          armDraw(g, arm.draw());
+          numbers(g, "draw", arm.coefficients());
         }
         g.writeEndObject();
       }
       g.writeEndArray();
       g.writeEndObject();
     });
+  }
+
+  /** The body of a {@code POST /choose} sent on to another instance: its arms, the same context and seed. */
+  static byte[] chooseRequest(final double[] context, final List<String> arms, final long seed) {
+    return write(g -> {
+      g.writeStartObject();
+      numbers(g, "context", context); // finite, as the request was read: each reads back to the same double
+      strings(g, "arms", arms);
+      g.writeNumberField("seed", seed);
+      g.writeEndObject();
+    });
+  }
+
+  private static void armDraw(final JsonGenerator g, final ArmDraw arm) throws IOException {
+    g.writeStringField("arm", arm.key());
+    g.writeNumberField("version", arm.version());
+    numberField(g, "eta", arm.eta());
+    numberField(g, "probability", arm.probability());
+    if (arm.stale()) {
+      g.writeBooleanField("stale", true);
+    }
   }
 
   /** The fields every serving answer opens with: the model, its version, and whether stale. */

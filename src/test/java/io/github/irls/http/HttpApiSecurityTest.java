@@ -144,17 +144,31 @@ class HttpApiSecurityTest {
   }
 
   @Test
-  void shouldRelayThePeersRefusalWhenItDoesNotAcceptThisInstancesCredentials() throws Exception {
+  void shouldAnswer502NamingThePeerAndTheSettingsWhenItDoesNotAcceptThisInstancesCredentials() throws Exception {
     // Given B with a token that A does not have, both trusting the key store's own certificate
     final HttpApi b = serve(models("k"), Peers.NONE, HttpSecurity.tls(keystoreOnly(), HttpAuth.bearer("b-token")));
-    final HttpApi a = serve(models(), peers("127.0.0.1:" + b.port()),
+    final HttpApi a = serve(models("a1"), peers("127.0.0.1:" + b.port()),
         HttpSecurity.tls(keystoreOnly(), HttpAuth.bearer("a-token")));
 
-    // When A is asked for B's model
-    final HttpResponse<String> response = get(a, "/models/k", Optional.of("Bearer a-token"));
+    // When a client with A's token asks A for B's model, and for a choice of an arm on B
+    final HttpResponse<String> model = get(a, "/models/k", Optional.of("Bearer a-token"));
+    final HttpResponse<String> choice = post(a, "/choose", "{\"context\": [1.0], \"arms\": [\"k\"]}",
+        Optional.of("Bearer a-token"));
 
-    // Then B's 401 comes back as is: the handshake succeeded (else 503), B refused A's token
-    assertThat(response.statusCode()).isEqualTo(401);
+    // Then both are a 502 (not B's 401: the client's credentials were accepted by A) saying that B,
+    // reached over https (else 503), refused A's credentials, and which settings to check
+    for (final HttpResponse<String> refused : List.of(model, choice)) {
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(502);
+      assertThat(refused.headers().firstValue("WWW-Authenticate")).isEmpty();
+      final JsonNode body = JSON.readTree(refused.body());
+      assertThat(body.get("status").asInt()).isEqualTo(502);
+      assertThat(body.get("error").asText())
+          .startsWith("the instance at 127.0.0.1:" + b.port() + " refused this instance's credentials (401)")
+          .contains("http.auth.peer.user.info", "http.auth.token");
+    }
+    // And B does refuse A's token, while it takes its own
+    assertThat(get(b, "/models/k", Optional.of("Bearer a-token")).statusCode()).isEqualTo(401);
+    assertThat(get(b, "/models/k", Optional.of("Bearer b-token")).statusCode()).isEqualTo(200);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -209,6 +223,14 @@ class HttpApiSecurityTest {
 
   private static String basic(final String userInfo) {
     return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<String> post(final HttpApi api, final String path, final String body,
+      final Optional<String> authorization) throws Exception {
+    final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.address() + path)).timeout(TIMEOUT)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    authorization.ifPresent(value -> request.header("Authorization", value));
+    return trusting.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(final HttpApi api, final String path, final Optional<String> authorization)
