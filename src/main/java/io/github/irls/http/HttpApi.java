@@ -74,15 +74,6 @@ public final class HttpApi implements AutoCloseable {
   /** Header asking a standby to answer from its standby (possibly stale) store. */
   public static final String STALE_HEADER = "X-Irls-Stale";
 
-  static {
-    // The JDK server leaves Nagle's algorithm on, so that an answer written in two parts (headers,
-    // then body) waits for the client's delayed ACK: ~40 ms per request on Linux. Read once, when the
-    // server's configuration class loads; a value given on the command line wins.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
-
   private final HttpServer server;
   private final ExecutorService executor;
   private final HttpSecurity security;
@@ -126,11 +117,11 @@ public final class HttpApi implements AutoCloseable {
     final InetSocketAddress address = new InetSocketAddress(host, port);
     final HttpServer server;
     if (security.serverTls().isPresent()) {
-      final HttpsServer https = HttpsServer.create(address, 0);
+      final HttpsServer https = JdkHttpServers.https(address);
       https.setHttpsConfigurator(new HttpsConfigurator(security.serverTls().get()));
       server = https;
     } else {
-      server = HttpServer.create(address, 0);
+      server = JdkHttpServers.http(address);
     }
     final AtomicInteger threads = new AtomicInteger();
     final ExecutorService executor =

@@ -196,7 +196,7 @@ class ChooseAcrossInstancesTest {
    * it in {@code asked} (method, path, marks and the arms in its body): {@code host:port}.
    */
   private String proxy(final HttpApi target, final List<String> asked) throws Exception {
-    final HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    final HttpServer proxy = JdkHttpServers.http(new InetSocketAddress("127.0.0.1", 0));
     proxy.createContext("/", exchange -> {
       try (exchange) {
         final byte[] body = exchange.getRequestBody().readAllBytes();
@@ -227,7 +227,7 @@ class ChooseAcrossInstancesTest {
 
   /** An instance answering every request with {@code status} and {@code body}: {@code host:port}. */
   private String stub(final int status, final String body) throws Exception {
-    final HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    final HttpServer stub = JdkHttpServers.http(new InetSocketAddress("127.0.0.1", 0));
     stub.createContext("/", exchange -> {
       try (exchange) {
         exchange.getRequestBody().readAllBytes();

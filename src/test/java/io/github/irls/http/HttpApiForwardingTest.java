@@ -138,7 +138,7 @@ class HttpApiForwardingTest {
   void shouldAskOtherInstancesForTheirMatchesOnlyAndSortByTheirFields() throws Exception {
     // Given A hosting "ap9" and another instance that sends summaries with a last z-score (one null)
     final List<String> asked = new ArrayList<>();
-    final HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    final HttpServer other = JdkHttpServers.http(new InetSocketAddress("127.0.0.1", 0));
     other.createContext("/", exchange -> {
       asked.add(exchange.getRequestURI().toString() + " forwarded=" + exchange.getRequestHeaders().containsKey(
           HttpApi.FORWARDED_HEADER));

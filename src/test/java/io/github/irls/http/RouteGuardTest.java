@@ -27,7 +27,7 @@ class RouteGuardTest {
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server = JdkHttpServers.http(new InetSocketAddress("127.0.0.1", 0));
     server.createContext("/score", RouteGuard.guarded(new Route() {
       @Override
       public List<String> methods() {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.github.irls.http.JdkHttpServers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -64,12 +65,12 @@ public final class StubSchemaRegistry implements AutoCloseable {
 
   /** Starts a stub on a free port of 127.0.0.1. */
   public static StubSchemaRegistry start() throws IOException {
-    return serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0), "http");
+    return serve(JdkHttpServers.http(new InetSocketAddress("127.0.0.1", 0)), "http");
   }
 
   /** Starts a stub speaking https with {@code tls} (a server context) on a free port of 127.0.0.1. */
   public static StubSchemaRegistry startTls(final SSLContext tls) throws IOException {
-    final HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    final HttpsServer server = JdkHttpServers.https(new InetSocketAddress("127.0.0.1", 0));
     server.setHttpsConfigurator(new HttpsConfigurator(tls));
     return serve(server, "https");
   }
