@@ -27,9 +27,8 @@ public final class EventChecks {
           "The event has " + p + " features; at most " + maxFeatures + " are accepted");
     }
     for (int j = 0; j < p; j++) {
-      final double x = event.feature(j);
-      if (!Double.isFinite(x)) {
-        return reject(rawValue, DeadLetterReason.NON_FINITE_FEATURE, "Feature " + (j + 1) + " is " + x);
+      if (!Double.isFinite(event.feature(j))) {
+        return nonFiniteFeature(rawValue, j, event.feature(j));
       }
     }
     final double label = event.label();
@@ -44,10 +43,28 @@ public final class EventChecks {
       return reject(rawValue, DeadLetterReason.INVALID_WEIGHT,
           "The weight " + weight + " is not a number in [0, " + MAX_WEIGHT + "]");
     }
-    if (!Double.isFinite(event.offset())) {
-      return reject(rawValue, DeadLetterReason.NON_FINITE_OFFSET, "The offset is " + event.offset());
+    return Double.isFinite(event.offset()) ? Optional.empty() : nonFiniteOffset(rawValue, event.offset());
+  }
+
+  /**
+   * Why the features {@code x} and {@code offset} of a scoring request (which arrived as {@code
+   * rawValue}) cannot be scored, if they cannot: the checks, and the words, an event's get.
+   */
+  public static Optional<Rejection> checkScoring(final byte[] rawValue, final double[] x, final double offset) {
+    for (int j = 0; j < x.length; j++) {
+      if (!Double.isFinite(x[j])) {
+        return nonFiniteFeature(rawValue, j, x[j]);
+      }
     }
-    return Optional.empty();
+    return Double.isFinite(offset) ? Optional.empty() : nonFiniteOffset(rawValue, offset);
+  }
+
+  private static Optional<Rejection> nonFiniteFeature(final byte[] rawValue, final int j, final double x) {
+    return reject(rawValue, DeadLetterReason.NON_FINITE_FEATURE, "Feature " + (j + 1) + " is " + x);
+  }
+
+  private static Optional<Rejection> nonFiniteOffset(final byte[] rawValue, final double offset) {
+    return reject(rawValue, DeadLetterReason.NON_FINITE_OFFSET, "The offset is " + offset);
   }
 
   private static Optional<Rejection> reject(final byte[] rawValue, final DeadLetterReason reason,

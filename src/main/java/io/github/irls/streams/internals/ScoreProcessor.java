@@ -77,14 +77,9 @@ public final class ScoreProcessor extends ContextualProcessor<byte[], byte[], by
       return;
     }
     final double[] x = features(request.getFeatures());
-    for (int j = 0; j < x.length; j++) {
-      if (!Double.isFinite(x[j])) {
-        reject(record, DeadLetterReason.NON_FINITE_FEATURE, "Feature " + (j + 1) + " is " + x[j]);
-        return;
-      }
-    }
-    if (!Double.isFinite(request.getOffset())) {
-      reject(record, DeadLetterReason.NON_FINITE_OFFSET, "The offset is " + request.getOffset());
+    final Optional<Rejection> badNumber = EventChecks.checkScoring(record.value(), x, request.getOffset());
+    if (badNumber.isPresent()) {
+      context().forward(record.withValue(badNumber.get()), deadLetterChild);
       return;
     }
     final String modelKey = new String(record.key(), StandardCharsets.UTF_8);
