@@ -26,8 +26,15 @@ final class JsonEventDecoder implements EventDecoder {
       "expected {\"features\":[numbers],\"label\":number"
           + " and optionally \"weight\":number, \"offset\":number, \"event_time\":integer millis}";
 
-  private static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+  /**
+   * FastDoubleParser rounds exactly as {@link Double#parseDouble} does (correctly, to the nearest
+   * double) without the JDK's big-integer slow path, which 17-digit doubles take: the same bits,
+   * less time and garbage.
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .build();
 
   @Override
   public void decode(final byte[] bytes, final EventBuffer into) {

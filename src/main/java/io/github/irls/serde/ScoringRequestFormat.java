@@ -44,7 +44,9 @@ public enum ScoringRequestFormat {
       "expected {\"request_id\":string,\"features\":[numbers]} and optionally \"offset\":number";
 
   private static final JsonFactory FACTORY =
-      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      // exact, as the events' decoder reads them (JsonEventDecoder)
+      JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
   private static final AvroSerde<ScoringRequest> AVRO_SERDE = AvroSerde.of(ScoringRequest.class);
 
   /** The name as written in configuration: {@code avro} or {@code json}. */
