@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -176,17 +175,7 @@ class ChooseAcrossInstancesTest {
   private HttpApi serve(final ServedModels models, final Map<String, Peers.Owner> owners, final List<String> others)
       throws Exception {
     final HttpApi api = HttpApi.bind("127.0.0.1", 0);
-    api.serve(models, () -> "", new Peers() {
-      @Override
-      public Owner owner(final String key) {
-        return owners.getOrDefault(key, Owner.LOCAL);
-      }
-
-      @Override
-      public List<String> others() {
-        return List.copyOf(new LinkedHashSet<>(others));
-      }
-    });
+    api.serve(models, () -> "", new MapPeers(owners, others));
     apis.add(api);
     return api;
   }

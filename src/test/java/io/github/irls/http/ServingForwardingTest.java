@@ -106,17 +106,7 @@ class ServingForwardingTest {
   private HttpApi serve(final ServedModels models, final Map<String, Peers.Owner> owners, final List<String> others)
       throws Exception {
     final HttpApi api = HttpApi.bind("127.0.0.1", 0);
-    api.serve(models, () -> "", new Peers() {
-      @Override
-      public Owner owner(final String key) {
-        return owners.getOrDefault(key, Owner.LOCAL);
-      }
-
-      @Override
-      public List<String> others() {
-        return others;
-      }
-    });
+    api.serve(models, () -> "", new MapPeers(owners, others));
     apis.add(api);
     return api;
   }
