@@ -40,8 +40,7 @@ class HttpApiTest {
 
       @Override
       public List<String> keys(final int offset, final int limit) {
-        final List<String> all = new ArrayList<>(models.keySet());
-        return all.subList(Math.min(offset, all.size()), Math.min(all.size(), offset + limit));
+        return InMemoryModels.page(models.keySet(), offset, limit);
       }
 
       @Override

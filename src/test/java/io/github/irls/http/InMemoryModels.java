@@ -3,6 +3,7 @@ package io.github.irls.http;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +51,12 @@ final class InMemoryModels implements ModelQueries {
 
   @Override
   public List<String> keys(final int offset, final int limit) {
-    final List<String> all = new ArrayList<>(active.keySet());
+    return page(active.keySet(), offset, limit);
+  }
+
+  /** The page of {@code keys} (in their order) from {@code offset}, at most {@code limit} of them. */
+  static List<String> page(final Collection<String> keys, final int offset, final int limit) {
+    final List<String> all = new ArrayList<>(keys);
     return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
   }
 

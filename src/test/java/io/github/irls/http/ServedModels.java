@@ -7,7 +7,6 @@ import io.github.irls.glm.linalg.PackedSymmetric;
 import io.github.irls.query.ModelQueries;
 import io.github.irls.query.ModelView;
 import io.github.irls.query.ServedModel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,8 +86,7 @@ final class ServedModels implements ModelQueries {
 
   @Override
   public List<String> keys(final int offset, final int limit) {
-    final List<String> all = new ArrayList<>(active.keySet());
-    return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
+    return InMemoryModels.page(active.keySet(), offset, limit);
   }
 
   @Override
