@@ -80,21 +80,8 @@ final class ChooseHandler implements Route {
     }
   }
 
-  /**
-   * One way to have arms drawn: here, or by the instance at {@code host}; from the active store, or
-   * from a standby copy when {@code stale}.
-   */
-  private record Way(String host, boolean stale) {
-    static final Way HERE = new Way(null, false);
-    static final Way HERE_STALE = new Way(null, true);
-
-    boolean here() {
-      return host == null;
-    }
-  }
-
   /** An instance asked for the draws of {@code arms}, and its answer to come (empty when it does not answer). */
-  private record Asked(Way way, List<String> arms, CompletableFuture<Optional<HttpResponse<byte[]>>> answer) {}
+  private record Asked(Peers.Source way, List<String> arms, CompletableFuture<Optional<HttpResponse<byte[]>>> answer) {}
 
   @Override
   public List<String> methods() {
@@ -152,23 +139,23 @@ final class ChooseHandler implements Route {
   /**
    * Every arm's draw, by key: the arms hosted here drawn here, the others asked of the instances
    * hosting them, one request per instance, all at once. The arms of an instance that does not
-   * answer try their next way in another round ({@link #ways}), so that each round costs one round
+   * answer try their next way in another round ({@link Peers.Owner#sources}), so that each round costs one round
    * trip however many arms and instances it asks.
    */
   private Map<String, ArmOutcome> drawEverywhere(final List<String> arms, final long seed, final double[] context)
       throws IOException {
     final Map<String, ArmOutcome> outcomes = new HashMap<>();
     final Map<String, Peers.Owner> owners = new HashMap<>();
-    final Map<String, Iterator<Way>> waysLeft = new LinkedHashMap<>();
+    final Map<String, Iterator<Peers.Source>> waysLeft = new LinkedHashMap<>();
     for (final String arm : arms) {
       final Peers.Owner owner = forwarder.owner(arm);
       owners.put(arm, owner);
-      waysLeft.put(arm, ways(owner).iterator());
+      waysLeft.put(arm, owner.sources().iterator());
     }
     while (!waysLeft.isEmpty()) {
-      final Map<Way, List<String>> round = new LinkedHashMap<>();
-      for (final Iterator<Map.Entry<String, Iterator<Way>>> it = waysLeft.entrySet().iterator(); it.hasNext(); ) {
-        final Map.Entry<String, Iterator<Way>> arm = it.next();
+      final Map<Peers.Source, List<String>> round = new LinkedHashMap<>();
+      for (final Iterator<Map.Entry<String, Iterator<Peers.Source>>> it = waysLeft.entrySet().iterator(); it.hasNext(); ) {
+        final Map.Entry<String, Iterator<Peers.Source>> arm = it.next();
         if (arm.getValue().hasNext()) {
           round.computeIfAbsent(arm.getValue().next(), way -> new ArrayList<>()).add(arm.getKey());
         } else {
@@ -178,7 +165,7 @@ final class ChooseHandler implements Route {
         }
       }
       final List<Asked> asked = new ArrayList<>();
-      for (final Map.Entry<Way, List<String>> way : round.entrySet()) {
+      for (final Map.Entry<Peers.Source, List<String>> way : round.entrySet()) {
         if (!way.getKey().here()) {
           for (final Batch batch : batches(way.getValue(), seed, context)) {
             asked.add(new Asked(way.getKey(), batch.arms(),
@@ -187,7 +174,7 @@ final class ChooseHandler implements Route {
         }
       }
       // while the other instances draw theirs
-      for (final Map.Entry<Way, List<String>> way : round.entrySet()) {
+      for (final Map.Entry<Peers.Source, List<String>> way : round.entrySet()) {
         if (way.getKey().here()) {
           for (final String arm : way.getValue()) {
             outcomes.put(arm, drawHere(arm, seed, context, way.getKey().stale()));
@@ -204,25 +191,6 @@ final class ChooseHandler implements Route {
       }
     }
     return outcomes;
-  }
-
-  /**
-   * The ways to draw an arm hosted as {@code owner} says, in the order {@link Forwarder#ask} tries
-   * them: here when this instance is active; else by the active instance, then by this instance's
-   * standby copy if it has one, else by each other standby.
-   */
-  private static List<Way> ways(final Peers.Owner owner) {
-    if (owner.local()) {
-      return List.of(Way.HERE);
-    }
-    final List<Way> ways = new ArrayList<>();
-    ways.add(new Way(owner.active(), false));
-    if (owner.standbyHere()) {
-      ways.add(Way.HERE_STALE);
-    } else {
-      owner.standbys().forEach(standby -> ways.add(new Way(standby, true)));
-    }
-    return ways;
   }
 
   /** Arms asked of one instance in one request, and the request's body. */

@@ -108,20 +108,13 @@ final class Forwarder {
       return staleAsked ? Reply.HERE_STALE : Reply.HERE;
     }
     final Peers.Owner owner = peers.owner(key);
-    if (owner.local()) {
-      return Reply.HERE;
-    }
-    final Optional<HttpResponse<byte[]>> active = tryCall(owner.active(), method, pathAndQuery, body, false);
-    if (active.isPresent()) {
-      return reply(owner.active(), active.get(), false);
-    }
-    if (owner.standbyHere()) {
-      return Reply.HERE_STALE;
-    }
-    for (final String standby : owner.standbys()) {
-      final Optional<HttpResponse<byte[]>> answer = tryCall(standby, method, pathAndQuery, body, true);
+    for (final Peers.Source source : owner.sources()) {
+      if (source.here()) {
+        return source.stale() ? Reply.HERE_STALE : Reply.HERE;
+      }
+      final Optional<HttpResponse<byte[]>> answer = tryCall(source.host(), method, pathAndQuery, body, source.stale());
       if (answer.isPresent()) {
-        return reply(standby, answer.get(), true);
+        return reply(source.host(), answer.get(), source.stale());
       }
     }
     throw nobodyAnswers(key, owner);

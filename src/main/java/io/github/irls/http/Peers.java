@@ -1,5 +1,6 @@
 package io.github.irls.http;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,6 +30,19 @@ public interface Peers {
   List<String> others();
 
   /**
+   * One place a request for a key may be answered: here, or by the instance at {@code host}; from
+   * the active store, or from a standby copy when {@code stale}.
+   */
+  record Source(String host, boolean stale) {
+    public static final Source HERE = new Source(null, false);
+    public static final Source HERE_STALE = new Source(null, true);
+
+    public boolean here() {
+      return host == null;
+    }
+  }
+
+  /**
    * Where a key is hosted.
    *
    * @param active {@code host:port} of the instance holding the active store; null when this
@@ -47,6 +61,25 @@ public interface Peers {
 
     public boolean local() {
       return active == null;
+    }
+
+    /**
+     * Where a request for the key is answered, in the order to try: here when this instance is
+     * active; else by the active instance, then by this instance's standby copy if it has one, else
+     * by each other standby.
+     */
+    public List<Source> sources() {
+      if (local()) {
+        return List.of(Source.HERE);
+      }
+      final List<Source> sources = new ArrayList<>();
+      sources.add(new Source(active, false));
+      if (standbyHere) {
+        sources.add(Source.HERE_STALE);
+      } else {
+        standbys.forEach(standby -> sources.add(new Source(standby, true)));
+      }
+      return sources;
     }
   }
 }
